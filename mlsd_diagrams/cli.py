@@ -1,0 +1,151 @@
+"""The `mlsd` command line: click only.
+
+Stages are imported inside each command so `mlsd --help` stays fast. This module is the one
+place where library errors become messages and exit codes: 0 success, 1 a render failed,
+2 a spec or the command line is wrong.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TypeVar
+
+import click
+
+from . import __version__
+from .errors import MlsdError
+
+T = TypeVar("T")
+FILES = click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="mlsd")
+def cli() -> None:
+    """Diagram-as-code for machine-learning system design answers.
+
+    Write one YAML spec per system (requirements, framing, data, model, evaluation,
+    serving, monitoring, components and flows); get whiteboard-ready diagrams.
+
+    Example: mlsd render designs/*.yaml -o output/
+    """
+
+
+@cli.command()
+@FILES
+def validate(files: tuple[Path, ...]) -> None:
+    """Check design specs; list every problem as file:line:col: key: message.
+
+    Example: mlsd validate designs/*.yaml
+    """
+    from .build import load_design
+
+    results = [_attempt(load_design, path) for path in files]
+    for path, result in zip(files, results, strict=True):
+        if not isinstance(result, MlsdError):
+            click.echo(f"{path}: ok")
+    _exit(results)
+
+
+def _formats(value: str) -> tuple[str, ...]:
+    from .build import FORMATS
+
+    chosen = tuple(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))
+    unknown = [fmt for fmt in chosen if fmt not in FORMATS]
+    if unknown or not chosen:
+        raise click.BadParameter(f"choose among {', '.join(FORMATS)} (comma-separated)")
+    return chosen
+
+
+@cli.command()
+@FILES
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("output"),
+    show_default=True,
+    help="Folder to write into; each design gets output/<design-id>/.",
+)
+@click.option(
+    "-f",
+    "--format",
+    "formats",
+    default="png,svg,pdf,dot",
+    show_default=True,
+    help="Comma-separated formats among png, svg, pdf, dot.",
+)
+def render(files: tuple[Path, ...], output: Path, formats: str) -> None:
+    """Render design specs to diagrams (PNG, SVG, PDF and DOT source).
+
+    One Graphviz layout serves every format. A spec with problems is reported and
+    nothing is written for it; the other specs are still rendered.
+
+    Example: mlsd render designs/video-recommendation.yaml -o output/ -f png,svg
+    """
+    from .build import render_file
+
+    chosen = _formats(formats)
+    results = [_attempt(render_file, path, output, chosen) for path in files]
+    for rendered in results:
+        if not isinstance(rendered, MlsdError):
+            names = ", ".join(path.name for path in rendered.files)
+            click.echo(f"{rendered.design_id}: wrote {names} in {output / rendered.design_id}")
+    _exit(results)
+
+
+@cli.command()
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to a file."
+)
+def schema(output: Path | None) -> None:
+    """Print the JSON Schema of a design spec, for editor completion.
+
+    Example: mlsd schema -o mlsd.schema.json, then start a spec with
+    `# yaml-language-server: $schema=mlsd.schema.json`
+    """
+    from .model import json_schema
+
+    text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+@cli.command()
+def kinds() -> None:
+    """List the component kinds of the catalog and the icon each one draws.
+
+    Example: mlsd kinds
+    """
+    from .catalog import KINDS
+
+    width = max(len(kind.name) for kind in KINDS)
+    for kind in KINDS:
+        click.echo(f"{kind.name:<{width}}  {kind.title} - {kind.description} [{kind.icon}]")
+
+
+# --- the error boundary ---
+
+
+def _attempt(action: Callable[..., T], *args: object) -> T | MlsdError:
+    """Run one unit of work; report a library error on stderr and return it."""
+    try:
+        return action(*args)
+    except MlsdError as exc:
+        click.secho(str(exc), fg="red", err=True)
+        return exc
+
+
+def _exit(results: Iterable[object]) -> None:
+    codes = [result.exit_code for result in results if isinstance(result, MlsdError)]
+    if codes:
+        sys.exit(max(codes))
+
+
+def main() -> None:
+    cli(prog_name="mlsd")

@@ -1,0 +1,223 @@
+"""Load a design spec: safe YAML into plain data, with the line and column of every key.
+
+Parsing is PyYAML's (its event stream); building values is ours, so that:
+- no tag, anchor or alias is ever honoured (nothing in a spec becomes an object or code);
+- a duplicate key is an error naming both lines;
+- scalars stay strings as written (`no`, `012`, `1.10`): the typed model decides what a
+  value means, so YAML's implicit typing never changes a user's text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Problem, SpecError
+
+MAX_BYTES = 1_000_000
+MAX_DEPTH = 24
+NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+
+KeyPath = tuple[str | int, ...]
+
+_Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A 1-based position in a spec file."""
+
+    line: int
+    column: int
+
+
+@dataclass
+class Document:
+    """A loaded spec: its data, and where each key and list item stands in the file."""
+
+    source: str
+    data: dict[str, Any]
+    marks: dict[KeyPath, Mark] = field(default_factory=dict)
+
+    def mark(self, path: KeyPath) -> Mark:
+        """The position of `path`, or of its nearest ancestor present in the file."""
+        for end in range(len(path), -1, -1):
+            if path[:end] in self.marks:
+                return self.marks[path[:end]]
+        return Mark(1, 1)
+
+    def problem(self, path: KeyPath, message: str) -> Problem:
+        mark = self.mark(path)
+        return Problem(self.source, mark.line, mark.column, dotted(path), message)
+
+
+def dotted(path: KeyPath) -> str:
+    """`('components', 2, 'kind')` → `components[2].kind`."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+def load_file(path: Path, source: str | None = None) -> Document:
+    """Read and load one spec file; every failure is a SpecError located in the file."""
+    name = source or str(path)
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise _fail(name, 1, 1, f"file is larger than {MAX_BYTES:,} bytes; split the design")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise _fail(name, 1, 1, f"cannot read file: {exc.strerror or exc}") from None
+    return load_bytes(raw, name)
+
+
+def load_bytes(raw: bytes, source: str) -> Document:
+    if len(raw) > MAX_BYTES:
+        raise _fail(source, 1, 1, f"file is larger than {MAX_BYTES:,} bytes; split the design")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise _fail(source, line, column, "file is not valid UTF-8; save it as UTF-8") from None
+    return load_text(text, source)
+
+
+def load_text(text: str, source: str) -> Document:
+    builder = _Builder(source)
+    try:
+        data = builder.build(yaml.parse(text, Loader=_Parser))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        reason = " ".join(str(p) for p in (exc.context, exc.problem) if p)
+        raise _fail(source, line, column, f"invalid YAML: {reason}") from None
+    except yaml.YAMLError as exc:
+        raise _fail(source, 1, 1, f"invalid YAML: {exc}") from None
+    if builder.problems:
+        raise SpecError(builder.problems)
+    return Document(source, data, builder.marks)
+
+
+def _fail(source: str, line: int, column: int, message: str) -> SpecError:
+    return SpecError([Problem(source, line, column, "", message)])
+
+
+class _Stop(Exception):
+    """Raised inside the builder when the rest of the file cannot be read sensibly."""
+
+
+class _Builder:
+    """Turns PyYAML events into dicts, lists, strings and None, recording marks."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.marks: dict[KeyPath, Mark] = {}
+        self.problems: list[Problem] = []
+
+    def build(self, events: Iterator[yaml.Event]) -> dict[str, Any]:
+        self.events = _Peekable(events)
+        try:
+            return self._stream()
+        except _Stop:
+            return {}
+
+    def _stream(self) -> dict[str, Any]:
+        next(self.events)  # StreamStart
+        first = next(self.events)
+        if isinstance(first, yaml.StreamEndEvent):
+            self._stop(first, "file is empty; a design spec is a mapping (id: ..., title: ...)")
+        data = self._node((), 0)
+        next(self.events)  # DocumentEnd
+        extra = next(self.events)
+        if isinstance(extra, yaml.DocumentStartEvent):
+            self._stop(extra, "several YAML documents in one file; keep one design per file")
+        if data is None:
+            self._stop(first, "file is empty; a design spec is a mapping (id: ..., title: ...)")
+        if not isinstance(data, dict):
+            self._stop(first, "the top level must be a mapping (id: ..., title: ...), not a list")
+        return data
+
+    def _node(self, path: KeyPath, depth: int) -> Any:
+        event = next(self.events)
+        self._refuse_anchors_and_tags(event)
+        if depth > MAX_DEPTH:
+            self._stop(event, f"nested deeper than {MAX_DEPTH} levels")
+        if isinstance(event, yaml.ScalarEvent):
+            return None if not event.style and event.value in NULLS else event.value
+        if isinstance(event, yaml.SequenceStartEvent):
+            return self._sequence(path, depth)
+        if isinstance(event, yaml.MappingStartEvent):
+            return self._mapping(path, depth)
+        self._stop(event, f"unexpected YAML {type(event).__name__}")
+
+    def _sequence(self, path: KeyPath, depth: int) -> list[Any]:
+        items: list[Any] = []
+        while not isinstance(self._peek(), yaml.SequenceEndEvent):
+            item_path = (*path, len(items))
+            self.marks[item_path] = _mark(self._peek())
+            items.append(self._node(item_path, depth + 1))
+        next(self.events)
+        return items
+
+    def _mapping(self, path: KeyPath, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        while not isinstance(self._peek(), yaml.MappingEndEvent):
+            key_event = next(self.events)
+            self._refuse_anchors_and_tags(key_event)
+            if not isinstance(key_event, yaml.ScalarEvent):
+                self._stop(key_event, "a key must be a plain word, not a list or mapping")
+            key, mark = key_event.value, _mark(key_event)
+            if key in result:
+                first = self.marks[(*path, key)]
+                self._add(mark, path, f"duplicate key '{key}' (first defined at line {first.line})")
+                self._node((*path, f"{key}#dup"), depth + 1)
+                continue
+            self.marks[(*path, key)] = mark
+            result[key] = self._node((*path, key), depth + 1)
+        next(self.events)
+        return result
+
+    def _peek(self) -> yaml.Event:
+        return self.events.peek()
+
+    def _refuse_anchors_and_tags(self, event: yaml.Event) -> None:
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            self._stop(event, "YAML anchors and aliases (&, *) are not allowed; repeat the value")
+        if getattr(event, "tag", None):
+            self._stop(event, f"YAML tags are not allowed (found '{event.tag}'); remove the tag")
+
+    def _add(self, mark: Mark, path: KeyPath, message: str) -> None:
+        self.problems.append(Problem(self.source, mark.line, mark.column, dotted(path), message))
+
+    def _stop(self, event: yaml.Event, message: str) -> None:
+        mark = _mark(event)
+        self.problems.append(Problem(self.source, mark.line, mark.column, "", message))
+        raise _Stop
+
+
+def _mark(event: yaml.Event) -> Mark:
+    return Mark(event.start_mark.line + 1, event.start_mark.column + 1)
+
+
+class _Peekable:
+    """An event iterator that can look one event ahead."""
+
+    def __init__(self, events: Iterator[yaml.Event]) -> None:
+        self._events = events
+        self._ahead: list[yaml.Event] = []
+
+    def __iter__(self) -> _Peekable:
+        return self
+
+    def __next__(self) -> yaml.Event:
+        return self._ahead.pop() if self._ahead else next(self._events)
+
+    def peek(self) -> yaml.Event:
+        if not self._ahead:
+            self._ahead.append(next(self._events))
+        return self._ahead[0]

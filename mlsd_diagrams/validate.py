@@ -1,0 +1,175 @@
+"""Validate a loaded spec into a Design, reporting every problem at once with its location."""
+
+from __future__ import annotations
+
+import re
+import types
+import typing
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .catalog import suggest
+from .errors import Problem, SpecError
+from .load import Document, KeyPath
+from .model import ID_PATTERN, Design
+
+
+def validate(doc: Document) -> Design:
+    """The Design of a loaded spec, or a SpecError listing every problem found."""
+    problems = check_references(doc)
+    design = None
+    try:
+        design = Design.model_validate(doc.data)
+    except ValidationError as exc:
+        problems += [_from_pydantic(doc, error) for error in exc.errors()]
+    if problems or design is None:
+        raise SpecError(list(dict.fromkeys(problems)))
+    return design
+
+
+# --- cross-references (on the raw data, so they are reported alongside type errors) ---
+
+
+def check_references(doc: Document) -> list[Problem]:
+    ids = _component_ids(doc)
+    problems = [
+        doc.problem(path, f"duplicate component id '{cid}' (first defined at line {first})")
+        for cid, path, first in _duplicate_ids(doc)
+    ]
+    for index, flow in _items(doc.data.get("flows")):
+        problems += _check_flow(doc, index, flow, ids)
+    return problems
+
+
+def _items(value: Any) -> list[tuple[int, dict[str, Any]]]:
+    if not isinstance(value, list):
+        return []
+    return [(i, item) for i, item in enumerate(value) if isinstance(item, dict)]
+
+
+def _component_ids(doc: Document) -> list[str]:
+    components = _items(doc.data.get("components"))
+    return [c["id"] for _, c in components if isinstance(c.get("id"), str)]
+
+
+def _duplicate_ids(doc: Document) -> list[tuple[str, KeyPath, int]]:
+    seen: dict[str, int] = {}
+    duplicates = []
+    for index, component in _items(doc.data.get("components")):
+        cid = component.get("id")
+        if not isinstance(cid, str):
+            continue
+        path = ("components", index, "id")
+        if cid in seen:
+            duplicates.append((cid, path, seen[cid]))
+        else:
+            seen[cid] = doc.mark(path).line
+    return duplicates
+
+
+def _check_flow(doc: Document, index: int, flow: dict[str, Any], ids: list[str]) -> list[Problem]:
+    problems = []
+    for end in ("from", "to"):
+        ref = flow.get(end)
+        if isinstance(ref, str) and ids and ref not in ids:
+            message = f"unknown component '{_shown(ref)}'{suggest(ref, ids)}"
+            problems.append(doc.problem(("flows", index, end), message))
+    if isinstance(flow.get("from"), str) and flow.get("from") == flow.get("to"):
+        message = f"a flow from '{_shown(flow['from'])}' to itself; point it at another component"
+        problems.append(doc.problem(("flows", index), message))
+    return problems
+
+
+# --- pydantic errors → located problems ---
+
+
+def _from_pydantic(doc: Document, error: Any) -> Problem:
+    path = _data_path(doc.data, error["loc"])
+    return doc.problem(path, _message(path, error))
+
+
+def _data_path(data: Any, loc: tuple[Any, ...]) -> KeyPath:
+    """The part of a pydantic location that names keys and indexes (not union branches)."""
+    path: list[str | int] = []
+    for part in loc:
+        if isinstance(data, dict) and part in data:
+            data = data[part]
+        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
+            data = data[part]
+        elif isinstance(data, dict) and isinstance(part, str) and part not in data:
+            path.append(part)  # a missing or unknown key: keep it, stop descending
+            break
+        else:
+            continue
+        path.append(part)
+    return tuple(path)
+
+
+def _message(path: KeyPath, error: Any) -> str:
+    kind, value = error["type"], error.get("input")
+    if kind == "missing":
+        return "missing required key"
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(path[:-1])
+        return f"unknown key{suggest(str(path[-1]), allowed)}; allowed: {', '.join(allowed)}"
+    if kind == "string_pattern_mismatch" and error["ctx"]["pattern"] == ID_PATTERN:
+        return (
+            f"'{_shown(value)}' is not a valid id: use lowercase letters, digits, '-' and '_', "
+            "starting with a letter (at most 63 characters)"
+        )
+    if kind in ("enum", "literal_error"):
+        choices = re.findall(r"'([^']*)'", error["ctx"]["expected"])
+        hint = suggest(str(value), choices)
+        return f"'{_shown(value)}' is not one of: {', '.join(choices)}{hint}"
+    return _FRIENDLY.get(kind, "{msg}").format(msg=error["msg"], **error.get("ctx", {}))
+
+
+_FRIENDLY = {
+    "string_too_short": "must not be empty",
+    "string_too_long": "is longer than {max_length} characters; shorten it",
+    "too_long": "has more than {max_length} entries; split the design",
+    "greater_than_equal": "must be at least {ge}",
+    "less_than_equal": "must be at most {le}",
+    "string_type": "must be text, not a list or mapping",
+    "list_type": "must be a list (- item per line)",
+    "model_type": "must be a mapping (key: value per line)",
+    "model_attributes_type": "must be a mapping (key: value per line)",
+    "int_parsing": "must be a whole number",
+    "float_parsing": "must be a number (K, M, B, T suffixes allowed)",
+}
+
+
+def _shown(value: Any, limit: int = 40) -> str:
+    """A user value echoed in a message: printable and short."""
+    text = str(value).encode("unicode_escape").decode("ascii")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _allowed_keys(path: KeyPath) -> list[str]:
+    model: type[BaseModel] | None = Design
+    for part in path:
+        if model is None:
+            return []
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part) or _field_by_alias(model, part)
+        model = _model_in(field.annotation) if field else None
+    if model is None:
+        return []
+    return [field.alias or name for name, field in model.model_fields.items()]
+
+
+def _field_by_alias(model: type[BaseModel], alias: str) -> Any:
+    return next((f for f in model.model_fields.values() if f.alias == alias), None)
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType, list, typing.Annotated):
+        for arg in typing.get_args(annotation):
+            found = _model_in(arg)
+            if found:
+                return found
+    return None
