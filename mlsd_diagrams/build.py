@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from .load import load_file
 from .model import Design
 from .render.dot import to_dot
 from .render.graphviz import run_dot
+from .render.pdf import fix_creation_date
 from .render.svg import inline_icons
 from .validate import validate
 
@@ -53,7 +55,9 @@ def render_design(design: Design, output_dir: Path, formats: tuple[str, ...] = F
         if images:
             run_dot(source, images, catalog.icon_search_path())
         if "svg" in staged:
-            _rewrite(staged["svg"], inline_icons)
+            _rewrite(staged["svg"], lambda svg: inline_icons(svg.decode("utf-8")).encode("utf-8"))
+        if "pdf" in staged:
+            _rewrite(staged["pdf"], fix_creation_date)
         if "dot" in staged:
             staged["dot"].write_text(source, encoding="utf-8")
         # publish: move the finished files into place, one atomic rename each
@@ -72,8 +76,8 @@ def _design_folder(output_dir: Path, design_id: str) -> Path:
     return target
 
 
-def _rewrite(path: Path, change) -> None:  # type: ignore[no-untyped-def]
-    path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+def _rewrite(path: Path, change: Callable[[bytes], bytes]) -> None:
+    path.write_bytes(change(path.read_bytes()))
 
 
 def _publish(staged: Path, final: Path) -> Path:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from .errors import shown
+
 BUNDLED_PREFIX = "mlsd:"
 BUNDLED_ICONS_DIR = Path(__file__).parent / "icons"
 
@@ -27,6 +29,7 @@ class Kind:
     description: str
 
 
+# fmt: off
 KINDS: tuple[Kind, ...] = (
     # Clients and entry points
     Kind("client", "Client / app", "diagrams.onprem.client.Users", "Users and the app they use"),
@@ -78,6 +81,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("dashboard", "Dashboard", "diagrams.onprem.monitoring.Grafana", "Dashboards for people"),
     Kind("alerting", "Alerting", "diagrams.elastic.elasticsearch.Alerting", "Pages on-call when metrics drift"),
 )
+# fmt: on
 
 KINDS_BY_NAME: dict[str, Kind] = {kind.name: kind for kind in KINDS}
 
@@ -93,7 +97,8 @@ def suggest(word: str, choices: list[str]) -> str:
 
 
 def unknown_kind_message(name: str) -> str:
-    return f"unknown component kind '{name}'{suggest(name, kind_names())}; `mlsd kinds` lists them"
+    hint = suggest(name, kind_names())
+    return f"unknown component kind '{shown(name)}'{hint}; `mlsd kinds` lists them"
 
 
 def is_bundled(kind: Kind) -> bool:

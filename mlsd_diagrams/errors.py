@@ -23,6 +23,12 @@ class Problem:
         return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
 
 
+def shown(value: object, limit: int = 40) -> str:
+    """A user value echoed in a message: printable (escapes visible) and short."""
+    text = str(value).encode("unicode_escape").decode("ascii")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 class MlsdError(Exception):
     """Base of every error this package raises on purpose."""
 

@@ -64,15 +64,11 @@ class Graph:
 def build_graph(design: Design) -> Graph:
     """The graph of a validated design."""
     components = sorted(design.components, key=lambda c: STAGE_ORDER[c.stage])
-    nodes = tuple(
-        Node(c.id, c.label, c.kind, c.stage.value, c.description) for c in components
-    )
+    nodes = tuple(Node(c.id, c.label, c.kind, c.stage.value, c.description) for c in components)
     clusters = tuple(
         Cluster(stage.value, title, tuple(n.id for n in nodes if n.stage == stage.value))
         for stage, title in STAGE_TITLES.items()
         if any(n.stage == stage.value for n in nodes)
     )
-    edges = tuple(
-        Edge(f.source, f.target, f.label, f.kind.value, f.step) for f in design.flows
-    )
+    edges = tuple(Edge(f.source, f.target, f.label, f.kind.value, f.step) for f in design.flows)
     return Graph(design.id, design.title, clusters, nodes, edges)

@@ -174,7 +174,11 @@ class _Builder:
             key, mark = key_event.value, _mark(key_event)
             if key in result:
                 first = self.marks[(*path, key)]
-                self._add(mark, path, f"duplicate key '{key}' (first defined at line {first.line})")
+                self._add(
+                    mark,
+                    (*path, key),
+                    f"duplicate key '{key}' (first defined at line {first.line})",
+                )
                 self._node((*path, f"{key}#dup"), depth + 1)
                 continue
             self.marks[(*path, key)] = mark

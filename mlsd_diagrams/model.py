@@ -96,11 +96,8 @@ def _check_kind(value: str) -> str:
 def _check_text(value: str) -> str:
     bad = next((ch for ch in value if _is_hidden_control(ch)), None)
     if bad is not None:
-        raise PydanticCustomError(
-            "control_character",
-            "contains the invisible character U+{code:04X}; delete it",
-            {"code": ord(bad)},
-        )
+        message = f"contains the invisible character U+{ord(bad):04X}; delete it"
+        raise PydanticCustomError("control_character", message)
     return value
 
 

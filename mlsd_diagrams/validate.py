@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .catalog import suggest
-from .errors import Problem, SpecError
+from .errors import Problem, SpecError, shown
 from .load import Document, KeyPath
 from .model import ID_PATTERN, Design
 
@@ -73,10 +73,10 @@ def _check_flow(doc: Document, index: int, flow: dict[str, Any], ids: list[str])
     for end in ("from", "to"):
         ref = flow.get(end)
         if isinstance(ref, str) and ids and ref not in ids:
-            message = f"unknown component '{_shown(ref)}'{suggest(ref, ids)}"
+            message = f"unknown component '{shown(ref)}'{suggest(ref, ids)}"
             problems.append(doc.problem(("flows", index, end), message))
     if isinstance(flow.get("from"), str) and flow.get("from") == flow.get("to"):
-        message = f"a flow from '{_shown(flow['from'])}' to itself; point it at another component"
+        message = f"a flow from '{shown(flow['from'])}' to itself; point it at another component"
         problems.append(doc.problem(("flows", index), message))
     return problems
 
@@ -93,9 +93,13 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> KeyPath:
     """The part of a pydantic location that names keys and indexes (not union branches)."""
     path: list[str | int] = []
     for part in loc:
-        if isinstance(data, dict) and part in data:
-            data = data[part]
-        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
+        if (
+            isinstance(data, dict)
+            and part in data
+            or isinstance(data, list)
+            and isinstance(part, int)
+            and part < len(data)
+        ):
             data = data[part]
         elif isinstance(data, dict) and isinstance(part, str) and part not in data:
             path.append(part)  # a missing or unknown key: keep it, stop descending
@@ -115,13 +119,13 @@ def _message(path: KeyPath, error: Any) -> str:
         return f"unknown key{suggest(str(path[-1]), allowed)}; allowed: {', '.join(allowed)}"
     if kind == "string_pattern_mismatch" and error["ctx"]["pattern"] == ID_PATTERN:
         return (
-            f"'{_shown(value)}' is not a valid id: use lowercase letters, digits, '-' and '_', "
+            f"'{shown(value)}' is not a valid id: use lowercase letters, digits, '-' and '_', "
             "starting with a letter (at most 63 characters)"
         )
     if kind in ("enum", "literal_error"):
         choices = re.findall(r"'([^']*)'", error["ctx"]["expected"])
         hint = suggest(str(value), choices)
-        return f"'{_shown(value)}' is not one of: {', '.join(choices)}{hint}"
+        return f"'{shown(value)}' is not one of: {', '.join(choices)}{hint}"
     return _FRIENDLY.get(kind, "{msg}").format(msg=error["msg"], **error.get("ctx", {}))
 
 
@@ -138,12 +142,6 @@ _FRIENDLY = {
     "int_parsing": "must be a whole number",
     "float_parsing": "must be a number (K, M, B, T suffixes allowed)",
 }
-
-
-def _shown(value: Any, limit: int = 40) -> str:
-    """A user value echoed in a message: printable and short."""
-    text = str(value).encode("unicode_escape").decode("ascii")
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _allowed_keys(path: KeyPath) -> list[str]:

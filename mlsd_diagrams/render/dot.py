@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import html
 import textwrap
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import diagrams
 import graphviz

@@ -12,7 +12,9 @@ from ..errors import GraphvizFailedError, GraphvizNotFoundError, GraphvizTimeout
 
 TIMEOUT_SECONDS = 60.0
 MEMORY_LIMIT_BYTES = 2 * 1024**3
-INSTALL_HINT = "install Graphviz: `apt-get install graphviz` (Debian/Ubuntu) or `brew install graphviz`"
+INSTALL_HINT = (
+    "install Graphviz: `apt-get install graphviz` (Debian/Ubuntu) or `brew install graphviz`"
+)
 
 # What `dot -T` is asked for, per output format of ours.
 RENDERERS = {"png": "png", "svg": "svg", "pdf": "pdf"}
@@ -49,7 +51,9 @@ def run_dot(
             f"Graphviz `dot` took longer than {timeout:g} s; split the design into smaller views"
         ) from None
     except FileNotFoundError:
-        raise GraphvizNotFoundError(f"Graphviz `dot` could not be started; {INSTALL_HINT}") from None
+        raise GraphvizNotFoundError(
+            f"Graphviz `dot` could not be started; {INSTALL_HINT}"
+        ) from None
     if done.returncode != 0:
         raise GraphvizFailedError(_failure(done))
 

@@ -1,0 +1,83 @@
+"""The command line: exit codes, messages, and docs that match the commands."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import ROOT
+
+from mlsd_diagrams.cli import cli
+
+
+def run(*args: str) -> object:
+    return CliRunner().invoke(cli, list(args))
+
+
+def test_validate_ok(spec_file):
+    result = run("validate", str(spec_file()))
+    assert result.exit_code == 0
+    assert result.output.endswith("spec.yaml: ok\n")
+
+
+def test_validate_lists_every_problem_and_exits_2(spec_file):
+    path = spec_file(spec_file().read_text().replace("client", "clint"))
+    result = run("validate", str(path))
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"{path}:12:15: components[0].kind: unknown component kind 'clint' (did you mean "
+        "'client'?); `mlsd kinds` lists them",
+        f"{path}:12:40: components[0].stage: 'clint' is not one of: client, data, features, "
+        "training, serving, monitoring (did you mean 'client'?)",
+    ]
+
+
+def test_validate_missing_file_is_a_spec_error(tmp_path: Path):
+    result = run("validate", str(tmp_path / "nope.yaml"))
+    assert result.exit_code == 2
+    assert "nope.yaml:1:1: cannot read file" in result.stderr
+
+
+def test_render_reports_broken_specs_and_renders_the_others(tmp_path: Path, spec_file):
+    good, bad = spec_file(), spec_file("id: x\n", name="bad.yaml")
+    result = run("render", str(bad), str(good), "-o", str(tmp_path / "out"), "-f", "svg")
+    assert result.exit_code == 2
+    assert "bad.yaml:1:1: title: missing required key" in result.stderr
+    assert (tmp_path / "out" / "tiny" / "tiny.svg").is_file()
+    assert not (tmp_path / "out" / "x").exists()
+
+
+def test_render_rejects_unknown_format(spec_file, tmp_path: Path):
+    result = run("render", str(spec_file()), "-o", str(tmp_path), "-f", "png,gif")
+    assert result.exit_code == 2
+    assert "choose among png, svg, pdf, dot" in result.stderr
+
+
+def test_schema_is_json_schema_listing_the_kinds(tmp_path: Path):
+    result = run("schema")
+    schema = json.loads(result.output)
+    assert schema["$schema"].endswith("2020-12/schema")
+    assert "components" in schema["required"] or "components" in schema["properties"]
+    kind = schema["$defs"]["Component"]["properties"]["kind"]
+    assert "ranking" in kind["enum"] and kind["description"]
+    run("schema", "-o", str(tmp_path / "s.json"))
+    assert json.loads((tmp_path / "s.json").read_text()) == schema
+
+
+def test_kinds_lists_the_catalog():
+    result = run("kinds")
+    assert result.exit_code == 0
+    assert result.output.splitlines()[0].startswith("client ")
+
+
+COMMANDS = sorted(cli.commands)
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_every_command_has_help_with_an_example_and_is_in_the_readme(name: str):
+    result = run(name, "--help")
+    assert result.exit_code == 0
+    assert "Example:" in result.output
+    assert f"mlsd {name}" in (ROOT / "README.md").read_text(encoding="utf-8")

@@ -1,0 +1,103 @@
+"""Rendering for real: the real `dot`, real files, checked for what a user relies on."""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from PIL import Image
+
+from mlsd_diagrams.build import render_file
+from mlsd_diagrams.errors import GraphvizNotFoundError, SpecError
+
+EXAMPLE = ROOT / "designs" / "video-recommendation.yaml"
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("out")
+    render_file(EXAMPLE, out)
+    return out / "video-recommendation"
+
+
+def test_every_format_is_written(rendered: Path):
+    names = sorted(p.name for p in rendered.iterdir())
+    assert names == [f"video-recommendation.{ext}" for ext in ("dot", "pdf", "png", "svg")]
+    assert (rendered / "video-recommendation.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_png_is_screen_sized_and_not_blank(rendered: Path):
+    image = Image.open(rendered / "video-recommendation.png")
+    width, height = image.size
+    assert 1200 <= width <= 4000 and 600 <= height <= 3000
+    colours = image.convert("RGB").resize((64, 32)).getcolors(64 * 32)
+    assert colours is not None and len(colours) > 20  # icons, clusters and text, not a blank page
+
+
+def test_svg_is_self_contained(rendered: Path):
+    svg = (rendered / "video-recommendation.svg").read_text(encoding="utf-8")
+    hrefs = re.findall(r'<image\b[^>]*xlink:href="([^"]+)"', svg)
+    assert len(hrefs) == 16  # one icon per component
+    for href in hrefs:
+        assert href.startswith("data:image/png;base64,")
+        Image.open(io.BytesIO(base64.b64decode(href.split(",", 1)[1]))).verify()
+    assert "site-packages" not in svg and "/tmp" not in svg and str(Path.home()) not in svg
+    assert "Video recommendation (YouTube&#45;like)" in svg  # text stays text
+
+
+def test_two_renders_are_byte_identical(tmp_path: Path, rendered: Path):
+    render_file(EXAMPLE, tmp_path)
+    for path in rendered.iterdir():
+        assert (tmp_path / "video-recommendation" / path.name).read_bytes() == path.read_bytes()
+
+
+def test_only_requested_formats_are_written(tmp_path: Path):
+    render_file(EXAMPLE, tmp_path, ("svg",))
+    assert [p.name for p in (tmp_path / "video-recommendation").iterdir()] == [
+        "video-recommendation.svg"
+    ]
+
+
+def test_invalid_spec_writes_nothing(tmp_path: Path, spec_file):
+    broken = spec_file("id: x\n")
+    with pytest.raises(SpecError):
+        render_file(broken, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_missing_dot_is_a_clear_error_and_leaves_nothing(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    with pytest.raises(GraphvizNotFoundError, match="apt-get install graphviz"):
+        render_file(EXAMPLE, tmp_path / "out")
+    assert list((tmp_path / "out").rglob("*")) == []
+
+
+HOSTILE = [
+    'quote " inside',
+    "back\\slash at end\\",
+    "<b>html</b> & <i>",
+    '"]; evil [label="pwn',
+    "\\N \\G \\l escapes",
+]
+
+
+@pytest.mark.parametrize("label", HOSTILE)
+def test_hostile_labels_render_as_plain_text(tmp_path: Path, spec_file, label: str):
+    quoted = label.replace("\\", "\\\\").replace('"', '\\"')
+    text = (
+        spec_file()
+        .read_text()
+        .replace("label: API", f'label: "{quoted}"')
+        .replace("label: request", f'label: "{quoted}"')
+    )
+    render_file(spec_file(text), tmp_path, ("svg", "dot"))
+    svg = (tmp_path / "tiny" / "tiny.svg").read_text(encoding="utf-8")
+    texts = "".join(re.findall(r"<text[^>]*>([^<]*)</text>", svg))
+    plain = texts.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
+    plain = plain.replace("&#45;", "-").replace("&amp;", "&")
+    assert " ".join(label.split()).replace(" ", "") in plain.replace(" ", "")
+    assert svg.count('class="node"') == 2 and svg.count('class="edge"') == 1  # nothing injected

@@ -1,0 +1,62 @@
+"""Validation: every problem of a spec at once, each with file:line:col, key and a hint."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mlsd_diagrams.build import load_design
+from mlsd_diagrams.errors import SpecError
+
+CASES = sorted((Path(__file__).parent / "cases" / "invalid").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
+def test_invalid_spec_reports_exactly(case: Path, monkeypatch):
+    monkeypatch.chdir(case.parent)
+    expected = case.with_suffix(".expected").read_text(encoding="utf-8").splitlines()
+    with pytest.raises(SpecError) as caught:
+        load_design(Path(case.name))
+    assert [str(p) for p in caught.value.problems] == expected
+
+
+def test_minimal_spec_is_valid(spec_file):
+    design = load_design(spec_file())
+    assert design.id == "tiny"
+    assert [c.id for c in design.components] == ["app", "api"]
+
+
+def test_strings_keep_their_text_and_numbers_take_suffixes(spec_file):
+    text = (spec_file().read_text() + "tags: [no, on]\n").replace(
+        "  business_objective: Grow.\n",
+        "  business_objective: 'no'\n"
+        "  scale: {daily_active_users: 2B, items: 1.5M, latency_budget_ms: 200}\n",
+    )
+    design = load_design(spec_file(text))
+    assert design.tags == ["no", "on"]
+    assert design.requirements.business_objective == "no"
+    assert design.requirements.scale.daily_active_users == 2_000_000_000
+    assert design.requirements.scale.items == 1_500_000
+    assert design.requirements.scale.latency_budget_ms == 200
+
+
+def test_bare_strings_are_accepted_for_metrics_features_and_models(spec_file):
+    text = spec_file().read_text() + (
+        "evaluation:\n  offline: [nDCG@10, {name: mAP, why: ranking}]\n  online: [CTR]\n"
+        "model:\n  path: [Logistic regression]\n"
+    )
+    design = load_design(spec_file(text))
+    assert [m.name for m in design.evaluation.offline] == ["nDCG@10", "mAP"]
+    assert design.evaluation.offline[1].why == "ranking"
+    assert design.model.path[0].name == "Logistic regression"
+
+
+def test_every_problem_is_reported_once(spec_file):
+    text = (
+        spec_file().read_text().replace("kind: client", "kind: clint").replace("to: api", "to: apx")
+    )
+    with pytest.raises(SpecError) as caught:
+        load_design(spec_file(text))
+    messages = [p.message for p in caught.value.problems]
+    assert len(messages) == len(set(messages)) == 2
