@@ -169,6 +169,22 @@ class Scale(Spec):
     """Logged events (impressions, interactions) per day."""
     training_row_bytes: Count | None = None
     """Bytes per training example."""
+    peak_to_average: Annotated[float, Field(ge=1, le=100)] | None = None
+    """Peak traffic over average traffic (estimates assume 2 when absent)."""
+    pq_bytes_per_vector: Count | None = None
+    """Bytes per vector after product quantization (PQ M, e.g. 64)."""
+    hnsw_links: Count | None = None
+    """Links per vector of an HNSW index (M, e.g. 32)."""
+    feature_entities: Count | None = None
+    """Entities (users, items) with a row in the online feature store."""
+    bytes_per_feature: Count | None = None
+    """Bytes per stored feature value (estimates assume 4, an fp32, when absent)."""
+    feature_replicas: Count | None = None
+    """Copies of the online feature store (estimates assume 1 when absent)."""
+    training_sampling_rate: Annotated[float, Field(gt=0, le=1)] | None = None
+    """Share of logged events kept as training examples (1 when absent)."""
+    training_retention_days: Count | None = None
+    """Days of training data kept."""
 
 
 class Requirements(Spec):
@@ -294,6 +310,17 @@ class Monitoring(Spec):
     """What pages someone, and the threshold."""
 
 
+class TradeoffChoice(Spec):
+    """A trade-off from the library (`mlsd tradeoffs`), with this design's choice."""
+
+    name: Identifier
+    """Name of the trade-off in the library, e.g. `ann-vs-exact`."""
+    choice: Text | None = None
+    """The option this design takes."""
+    reason: Text | None = None
+    """Why, for this system."""
+
+
 class Component(Spec):
     """A box of the diagram."""
 
@@ -346,6 +373,8 @@ class Design(Spec):
     evaluation: Evaluation = Evaluation()
     serving: Serving = Serving()
     monitoring: Monitoring = Monitoring()
+    tradeoffs: list[TradeoffChoice] = []
+    """Trade-offs discussed, by library name, with the choice made and why."""
     components: Annotated[list[Component], Field(max_length=MAX_COMPONENTS)] = []
     """The boxes of the diagram."""
     flows: Annotated[list[Flow], Field(max_length=MAX_FLOWS)] = []
