@@ -8,6 +8,7 @@ render never leaves a half-written file behind.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,16 +16,19 @@ from pathlib import Path
 
 from . import catalog
 from .errors import RenderError, UsageError
-from .graph import build_graph
+from .graph import Graph, build_graph
 from .load import load_file
 from .model import Design
 from .render.dot import to_dot
 from .render.graphviz import run_dot
 from .render.pdf import fix_creation_date
+from .render.pycode import bundled_icons, to_python
 from .render.svg import inline_icons
+from .render.writeup import to_markdown
 from .validate import validate
 
-FORMATS = ("png", "svg", "pdf", "dot")
+FORMATS = ("png", "svg", "pdf", "dot", "md", "py")
+IMAGE_FORMATS = ("png", "svg", "pdf")
 
 
 @dataclass(frozen=True)
@@ -40,30 +44,74 @@ def load_design(path: Path) -> Design:
     return validate(load_file(path))
 
 
-def render_file(path: Path, output_dir: Path, formats: tuple[str, ...] = FORMATS) -> Rendered:
-    return render_design(load_design(path), output_dir, formats)
+def render_file(
+    path: Path,
+    output_dir: Path,
+    formats: tuple[str, ...] = FORMATS,
+    templates: Path | None = None,
+) -> Rendered:
+    return render_design(load_design(path), output_dir, formats, templates)
 
 
-def render_design(design: Design, output_dir: Path, formats: tuple[str, ...] = FORMATS) -> Rendered:
-    # graph: the plain, deterministic graph of the design
-    source = to_dot(build_graph(design))
+def render_design(
+    design: Design,
+    output_dir: Path,
+    formats: tuple[str, ...] = FORMATS,
+    templates: Path | None = None,
+) -> Rendered:
+    # graph: the plain, deterministic graph of the design, and its DOT source
+    graph = build_graph(design)
+    source = to_dot(graph)
+    # text outputs first, so a template error writes nothing
+    texts = _texts(design, graph, source, formats, templates)
     target = _design_folder(output_dir, design.id)
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=f".{design.id}-") as scratch:
         staged = {fmt: Path(scratch) / f"{design.id}.{fmt}" for fmt in formats}
         # render: one `dot` call lays out once and writes every image format
-        images = {fmt: path for fmt, path in staged.items() if fmt != "dot"}
+        images = {fmt: path for fmt, path in staged.items() if fmt in IMAGE_FORMATS}
         if images:
             run_dot(source, images, catalog.icon_search_path())
         if "svg" in staged:
             _rewrite(staged["svg"], lambda svg: inline_icons(svg.decode("utf-8")).encode("utf-8"))
         if "pdf" in staged:
             _rewrite(staged["pdf"], fix_creation_date)
-        if "dot" in staged:
-            staged["dot"].write_text(source, encoding="utf-8")
+        for fmt, text in texts.items():
+            staged[fmt].write_text(text, encoding="utf-8")
+        icons = _stage_icons(graph, Path(scratch)) if "py" in formats else []
         # publish: move the finished files into place, one atomic rename each
         target.mkdir(exist_ok=True)
-        files = tuple(_publish(path, target / path.name) for path in staged.values())
-    return Rendered(design.id, files)
+        files = [_publish(path, target / path.name) for path in staged.values()]
+        if icons:
+            (target / "icons").mkdir(exist_ok=True)
+            files += [_publish(path, target / "icons" / path.name) for path in icons]
+    return Rendered(design.id, tuple(files))
+
+
+def _texts(
+    design: Design, graph: Graph, source: str, formats: tuple[str, ...], templates: Path | None
+) -> dict[str, str]:
+    texts = {}
+    if "dot" in formats:
+        texts["dot"] = source
+    if "md" in formats:
+        image = (
+            f"{design.id}.svg" if "svg" in formats and "png" not in formats else f"{design.id}.png"
+        )
+        texts["md"] = to_markdown(design, graph, image, templates)
+    if "py" in formats:
+        texts["py"] = to_python(graph, templates)
+    return texts
+
+
+def _stage_icons(graph: Graph, scratch: Path) -> list[Path]:
+    """Bundled icons the exported script needs, copied beside it."""
+    folder = scratch / "icons"
+    folder.mkdir()
+    staged = []
+    for icon in bundled_icons(graph):
+        staged.append(folder / icon.name)
+        shutil.copyfile(icon, staged[-1])
+    return staged
 
 
 def _design_folder(output_dir: Path, design_id: str) -> Path:

@@ -69,8 +69,15 @@ KINDS: tuple[Kind, ...] = (
     Kind("cache", "Cache", "diagrams.onprem.inmemory.Redis", "In-memory cache"),
     Kind("rules-engine", "Rules / policy engine", "diagrams.programming.flowchart.Decision", "Business rules and policies"),
     Kind("hash-matcher", "Hash matcher", "mlsd:hash-matcher", "Matches known media by perceptual hash"),
+    Kind("image-processing", "Image processing", "diagrams.gcp.ml.VisionAPI", "Preprocessing, detection post-processing, blurring"),
+    Kind("document-parser", "Document parser", "diagrams.aws.ml.Textract", "Layout parsing and OCR of documents"),
+    Kind("enforcement", "Enforcement", "diagrams.aws.security.Shield", "Removes, demotes or restricts content and notifies"),
+    Kind("review-queue", "Review queue", "diagrams.onprem.queue.Rabbitmq", "Prioritized queue of items waiting for people"),
     # LLM systems
     Kind("llm", "LLM", "diagrams.aws.ml.Bedrock", "Large language model"),
+    Kind("model-router", "Model router", "diagrams.onprem.network.Envoy", "Routes each request to a small or large model"),
+    Kind("prompt-builder", "Prompt builder", "diagrams.gcp.ml.NaturalLanguageAPI", "Builds the prompt from templates and context"),
+    Kind("eval-harness", "Evaluation harness", "diagrams.aws.ml.SagemakerGroundTruth", "Offline evaluation against golden sets"),
     Kind("guardrail", "Guardrail", "diagrams.generic.network.Firewall", "Input/output safety checks"),
     Kind("agent-orchestrator", "Agent orchestrator", "mlsd:agent-orchestrator", "Plans and loops over tools"),
     Kind("tool-registry", "Tool registry", "mlsd:tool-registry", "Tools with permissions"),
@@ -78,6 +85,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("human-approval", "Human approval", "mlsd:human-approval", "A person approves risky actions"),
     # Monitoring
     Kind("monitoring", "Monitoring / metrics", "diagrams.onprem.monitoring.Prometheus", "Operational and ML metrics"),
+    Kind("trace-store", "Trace store", "diagrams.onprem.tracing.Tempo", "Step-by-step traces of requests"),
     Kind("dashboard", "Dashboard", "diagrams.onprem.monitoring.Grafana", "Dashboards for people"),
     Kind("alerting", "Alerting", "diagrams.elastic.elasticsearch.Alerting", "Pages on-call when metrics drift"),
 )

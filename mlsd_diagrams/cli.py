@@ -20,6 +20,11 @@ from .errors import MlsdError
 
 T = TypeVar("T")
 FILES = click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+TEMPLATES = click.option(
+    "--templates",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="Folder of your own templates; each file there overrides ours of the same name.",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -74,26 +79,55 @@ def _formats(value: str) -> tuple[str, ...]:
     "-f",
     "--format",
     "formats",
-    default="png,svg,pdf,dot",
+    default="png,svg,pdf,dot,md,py",
     show_default=True,
-    help="Comma-separated formats among png, svg, pdf, dot.",
+    help="Comma-separated formats: png, svg, pdf, dot (source), md (write-up), py (diagram code).",
 )
-def render(files: tuple[Path, ...], output: Path, formats: str) -> None:
-    """Render design specs to diagrams (PNG, SVG, PDF and DOT source).
+@TEMPLATES
+def render(files: tuple[Path, ...], output: Path, formats: str, templates: Path | None) -> None:
+    """Render design specs: diagrams (PNG, SVG, PDF, DOT), write-up (Markdown), diagram code.
 
-    One Graphviz layout serves every format. A spec with problems is reported and
+    One Graphviz layout serves every image format. A spec with problems is reported and
     nothing is written for it; the other specs are still rendered.
 
-    Example: mlsd render designs/video-recommendation.yaml -o output/ -f png,svg
+    Example: mlsd render designs/video-recommendation.yaml -o output/ -f png,svg,md
     """
     from .build import render_file
 
     chosen = _formats(formats)
-    results = [_attempt(render_file, path, output, chosen) for path in files]
+    results = [_attempt(render_file, path, output, chosen, templates) for path in files]
     for rendered in results:
         if not isinstance(rendered, MlsdError):
             names = ", ".join(path.name for path in rendered.files)
             click.echo(f"{rendered.design_id}: wrote {names} in {output / rendered.design_id}")
+    _exit(results)
+
+
+@cli.command("export-code")
+@FILES
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("output"),
+    show_default=True,
+    help="Folder to write into; the script lands in output/<design-id>/<design-id>.py.",
+)
+@TEMPLATES
+def export_code(files: tuple[Path, ...], output: Path, templates: Path | None) -> None:
+    """Export each design's diagram as a standalone Python script using `diagrams`.
+
+    The script draws the same picture when run with plain `python`; keep it, edit it.
+    Bundled icons it needs are copied beside it, in icons/.
+
+    Example: mlsd export-code designs/video-recommendation.yaml -o output/
+    """
+    from .build import render_file
+
+    results = [_attempt(render_file, path, output, ("py",), templates) for path in files]
+    for rendered in results:
+        if not isinstance(rendered, MlsdError):
+            click.echo(f"{rendered.design_id}: wrote {rendered.files[0]}")
     _exit(results)
 
 
@@ -127,6 +161,20 @@ def kinds() -> None:
     width = max(len(kind.name) for kind in KINDS)
     for kind in KINDS:
         click.echo(f"{kind.name:<{width}}  {kind.title} - {kind.description} [{kind.icon}]")
+
+
+@cli.command()
+def tradeoffs() -> None:
+    """List the trade-off library a spec can reference under `tradeoffs:`.
+
+    Example: mlsd tradeoffs
+    """
+    from .tradeoffs import TRADEOFFS
+
+    width = max(len(name) for name in TRADEOFFS)
+    for name, tradeoff in TRADEOFFS.items():
+        options = " / ".join(option.name for option in tradeoff.options)
+        click.echo(f"{name:<{width}}  {tradeoff.title}: {options}")
 
 
 # --- the error boundary ---

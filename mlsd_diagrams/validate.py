@@ -13,6 +13,7 @@ from .catalog import suggest
 from .errors import Problem, SpecError, shown
 from .load import Document, KeyPath
 from .model import ID_PATTERN, Design
+from .tradeoffs import TRADEOFFS, unknown_tradeoff_message
 
 
 def validate(doc: Document) -> Design:
@@ -39,6 +40,12 @@ def check_references(doc: Document) -> list[Problem]:
     ]
     for index, flow in _items(doc.data.get("flows")):
         problems += _check_flow(doc, index, flow, ids)
+    for index, choice in _items(doc.data.get("tradeoffs")):
+        name = choice.get("name")
+        if isinstance(name, str) and name not in TRADEOFFS:
+            problems.append(
+                doc.problem(("tradeoffs", index, "name"), unknown_tradeoff_message(name))
+            )
     return problems
 
 

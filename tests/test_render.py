@@ -25,8 +25,12 @@ def rendered(tmp_path_factory) -> Path:
 
 
 def test_every_format_is_written(rendered: Path):
-    names = sorted(p.name for p in rendered.iterdir())
-    assert names == [f"video-recommendation.{ext}" for ext in ("dot", "pdf", "png", "svg")]
+    names = sorted(p.relative_to(rendered).as_posix() for p in rendered.rglob("*.*"))
+    assert names == [
+        "icons/feature-store-online.png",
+        "icons/re-ranking.png",
+        *(f"video-recommendation.{ext}" for ext in ("dot", "md", "pdf", "png", "py", "svg")),
+    ]
     assert (rendered / "video-recommendation.pdf").read_bytes().startswith(b"%PDF")
 
 
@@ -51,8 +55,11 @@ def test_svg_is_self_contained(rendered: Path):
 
 def test_two_renders_are_byte_identical(tmp_path: Path, rendered: Path):
     render_file(EXAMPLE, tmp_path)
-    for path in rendered.iterdir():
-        assert (tmp_path / "video-recommendation" / path.name).read_bytes() == path.read_bytes()
+    files = sorted(rendered.rglob("*.*"))
+    assert len(files) == 8
+    for path in files:
+        again = tmp_path / "video-recommendation" / path.relative_to(rendered)
+        assert again.read_bytes() == path.read_bytes(), path.name
 
 
 def test_only_requested_formats_are_written(tmp_path: Path):

@@ -28,8 +28,9 @@ def to_dot(graph: Graph) -> str:
     with _building(graph) as diagram:
         for cluster in graph.clusters:
             _add_cluster(graph, cluster)
+        stages = {node.id: node.stage for node in graph.nodes}
         for edge in graph.edges:
-            _add_edge(diagram, edge)
+            _add_edge(diagram, edge, ranks=shapes_layout(edge, stages))
         return diagram.dot.source
 
 
@@ -82,22 +83,37 @@ def _node_label(label: str, kind: str) -> str:
     )
 
 
-def _add_edge(diagram: diagrams.Diagram, edge: Edge) -> None:
+OFFLINE = frozenset({"data", "features", "training"})
+ONLINE = frozenset({"client", "serving", "monitoring"})
+
+
+def shapes_layout(edge: Edge, stages: dict[str, str]) -> bool:
+    """Whether an edge pulls its target to the right of its source.
+
+    Model deployment (training → serving) and flows from the online side back into the
+    offline pipeline do not: the offline pipeline and the request path then lie in two rows
+    side by side instead of one very long line.
+    """
+    source, target = stages[edge.source], stages[edge.target]
+    deploys = source == "training" and target in ("serving", "client")
+    goes_back = source in ONLINE and target in OFFLINE
+    return not (deploys or goes_back)
+
+
+def _add_edge(diagram: diagrams.Diagram, edge: Edge, ranks: bool) -> None:
     attrs = dict(style.FLOW[edge.kind])
     label = _edge_label(edge)
     if label:
         attrs["label"] = label
+    if not ranks:
+        attrs["constraint"] = "false"
     diagram.dot.edge(edge.source, edge.target, **attrs)
 
 
 def _edge_label(edge: Edge) -> str:
-    step = _step_mark(edge.step) if edge.step else ""
-    text = _wrapped(edge.label, width=22) if edge.label else ""
+    step = style.step_mark(edge.step) if edge.step else ""
+    text = _wrapped(edge.label, width=style.EDGE_LABEL_WRAP) if edge.label else ""
     return graphviz.nohtml(" ".join(part for part in (step, text) if part))
-
-
-def _step_mark(step: int) -> str:
-    return style.STEP_MARKS[step - 1] if step <= len(style.STEP_MARKS) else f"({step})"
 
 
 def _lines(text: str, width: int) -> list[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ..graph import Edge
+
 FONT = "DejaVu Sans"
 
 GRAPH = {
@@ -12,7 +14,7 @@ GRAPH = {
     "labeljust": "c",
     "pad": "0.4",
     "nodesep": "0.45",
-    "ranksep": "1.0",
+    "ranksep": "0.7",
     "splines": "spline",
     "newrank": "true",  # avoids dot's "trouble in init_rank" crash on labelled edges in clusters
     "bgcolor": "#FFFFFF",
@@ -69,5 +71,17 @@ STAGE_COLORS = {
 }
 
 LABEL_WRAP = 16
+EDGE_LABEL_WRAP = 14
 ICON_SIZE = 64  # points
-STEP_MARKS = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+STEP_MARKS = "①②③④⑤⑥⑦⑧⑨⑩"  # DejaVu Sans has no glyph past ⑩
+
+
+def step_mark(step: int) -> str:
+    """①, ②, ... for a step number; (21) past the circled digits."""
+    return STEP_MARKS[step - 1] if step <= len(STEP_MARKS) else f"({step})"
+
+
+def edge_text(edge: Edge) -> str:
+    """The text an edge shows (step mark and label), before any escaping."""
+    step = step_mark(edge.step) if edge.step else ""
+    return " ".join(part for part in (step, edge.label or "") if part)

@@ -1,0 +1,57 @@
+"""The graph as a standalone Python script that draws the same picture with `diagrams`."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from .. import catalog
+from ..graph import Graph
+from . import style
+from .dot import shapes_layout
+from .templating import environment, render_template
+
+TEMPLATE = "diagram.py.j2"
+
+
+def to_python(graph: Graph, templates: Path | None = None) -> str:
+    return render_template(environment(templates), TEMPLATE, _context(graph))
+
+
+def bundled_icons(graph: Graph) -> list[Path]:
+    """The icon files of ours the script needs beside it (in `icons/`)."""
+    kinds = sorted({node.kind for node in graph.nodes})
+    refs = [catalog.icon_ref(k) for k in kinds if catalog.is_bundled(catalog.KINDS_BY_NAME[k])]
+    return [path for ref in refs if (path := catalog.icon_file(ref)) is not None]
+
+
+def _context(graph: Graph) -> dict[str, Any]:
+    imports: dict[str, set[str]] = defaultdict(set)
+    nodes = []
+    for node in graph.nodes:
+        kind = catalog.KINDS_BY_NAME[node.kind]
+        if catalog.is_bundled(kind):
+            icon, class_name = Path(catalog.icon_ref(node.kind)).name, None
+        else:
+            module, class_name = catalog.node_class_path(kind)
+            imports[module].add(class_name)
+            icon = None
+        nodes.append({"node": node, "class_name": class_name, "icon": icon})
+    stages = {node.id: node.stage for node in graph.nodes}
+    edges = [
+        {"edge": edge, "text": style.edge_text(edge), "ranks": shapes_layout(edge, stages)}
+        for edge in graph.edges
+    ]
+    return {
+        "graph": graph,
+        "graph_attrs": {**style.GRAPH, "rankdir": "LR"},
+        "cluster_attrs": style.CLUSTER,
+        "stage_colors": style.STAGE_COLORS,
+        "flow_styles": style.FLOW,
+        "imports": {module: sorted(names) for module, names in sorted(imports.items())},
+        "nodes": {item["node"].id: item for item in nodes},
+        "edges": edges,
+        "wrap": style.LABEL_WRAP,
+        "edge_wrap": style.EDGE_LABEL_WRAP,
+    }

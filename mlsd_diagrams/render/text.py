@@ -1,0 +1,52 @@
+"""Escaping user text for each language it lands in: Markdown, Mermaid and Python."""
+
+from __future__ import annotations
+
+import pprint
+import re
+
+_MD_ANYWHERE = re.compile(r"([\\`*_\[\]|~#!{}])")
+_MD_LIST_MARK = re.compile(r"^([-+=])")
+_MD_NUMBERED = re.compile(r"^(\d+)([.)])(?=\s|$)")
+_MD_ENTITY = re.compile(r"&(?=#?\w+;)")
+
+
+def one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def md(text: object) -> str:
+    """Inline Markdown text that renders as written: no markup, HTML, links or line breaks.
+
+    `<` and `>` become entities (no HTML) and an `&` that would start an entity is escaped;
+    punctuation that starts emphasis, code, links, tables or headings is backslash-escaped, as
+    is a list marker at the start.
+    """
+    escaped = _MD_ENTITY.sub(r"\\&", _MD_ANYWHERE.sub(r"\\\1", one_line(str(text))))
+    escaped = escaped.replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_NUMBERED.sub(r"\1\\\2", _MD_LIST_MARK.sub(r"\\\1", escaped))
+
+
+def md_cell(text: object) -> str:
+    """Text for a GFM table cell (`|` is escaped by `md`; newlines are folded by it)."""
+    return md(text) or " "
+
+
+_MERMAID_SAFE = re.compile(r"[A-Za-z0-9 ,.:/'_()+?!%=-]")
+
+
+def mermaid(text: object) -> str:
+    """Text for a quoted Mermaid label: anything but plain characters becomes `#code;`."""
+    return "".join(
+        ch if _MERMAID_SAFE.fullmatch(ch) else f"#{ord(ch)};" for ch in one_line(str(text))
+    )
+
+
+def py(value: object) -> str:
+    """A Python literal for a value (the language's own repr: never pasted text)."""
+    return repr(value)
+
+
+def py_block(value: object) -> str:
+    """A Python literal laid out over several lines (still the language's own repr)."""
+    return pprint.pformat(value, width=88, sort_dicts=False)
