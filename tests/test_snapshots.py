@@ -1,4 +1,4 @@
-"""Every example design is pinned: its graph (canonical JSON) and its DOT source.
+"""Every example design is pinned: its graph (canonical JSON), DOT source and write-up.
 
 Update with `MLSD_ACCEPT=1 make test` only when a change is intended, and review the diff.
 """
@@ -13,13 +13,16 @@ from conftest import DESIGNS, assert_golden
 from mlsd_diagrams.build import load_design
 from mlsd_diagrams.graph import build_graph
 from mlsd_diagrams.render.dot import to_dot
+from mlsd_diagrams.render.writeup import to_markdown
 
 
 @pytest.mark.parametrize("spec", DESIGNS, ids=[d.stem for d in DESIGNS])
 def test_graph_and_dot_are_pinned(spec: Path):
-    graph = build_graph(load_design(spec))
+    design = load_design(spec)
+    graph = build_graph(design)
     assert_golden(f"{graph.id}.graph.json", graph.to_json())
     assert_golden(f"{graph.id}.dot", to_dot(graph))
+    assert_golden(f"{graph.id}.md", to_markdown(design, graph, f"{graph.id}.png"))
 
 
 @pytest.mark.parametrize("spec", DESIGNS, ids=[d.stem for d in DESIGNS])
