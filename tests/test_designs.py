@@ -76,9 +76,7 @@ def test_write_up_is_valid_markdown_with_every_step(spec: Path):
     design = load_design(spec)
     markdown = to_markdown(design, build_graph(design), f"{design.id}.png")
     tokens = MarkdownIt("commonmark").enable("table").parse(markdown)
-    headings = [
-        tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"
-    ]
+    headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
     steps = [h for h in headings if h[:2] in {f"{n}." for n in range(1, 8)}]
     assert [h[:2] for h in steps] == ["1.", "2.", "3.", "4.", "5.", "6.", "7."]
     assert "Back-of-envelope estimates" in headings and "Trade-offs" in headings
