@@ -5,21 +5,31 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := graphviz fonts-dejavu-core
+# The browser tests drive the system's Chromium (Playwright never downloads a browser here).
+TEST_APT_PACKAGES := chromium
 
-.PHONY: setup system-deps demo render test lint clean
+.PHONY: setup system-deps test-deps apt-install demo test bench lint clean
 
 setup: system-deps $(VENV)/.installed
 
 # Graphviz (`dot`) and the DejaVu fonts the diagrams are laid out with.
 system-deps:
 	@if ! command -v dot >/dev/null || ! fc-list 2>/dev/null | grep -q DejaVuSans.ttf; then \
-		if command -v apt-get >/dev/null; then \
-			$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $(APT_PACKAGES); \
-		elif command -v brew >/dev/null; then \
-			brew install graphviz; \
-		else \
-			echo "Install Graphviz (dot) and DejaVu fonts with your package manager." >&2; exit 1; \
-		fi; \
+		$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES)" BREW="graphviz"; \
+	fi
+
+test-deps:
+	@if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null; then \
+		$(MAKE) --no-print-directory apt-install PACKAGES="$(TEST_APT_PACKAGES)" BREW="--cask chromium"; \
+	fi
+
+apt-install:
+	@if command -v apt-get >/dev/null; then \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $(PACKAGES); \
+	elif command -v brew >/dev/null; then \
+		brew install $(BREW); \
+	else \
+		echo "Install $(PACKAGES) with your package manager." >&2; exit 1; \
 	fi
 
 $(VENV)/.installed: pyproject.toml
@@ -28,17 +38,22 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-# Render every example design into output/.
+# Build every example design and the portfolio site into output/.
 demo: setup
-	$(BIN)/mlsd render designs/*.yaml -o output/
+	$(BIN)/mlsd build designs -o output
 
-test: setup
+test: setup test-deps
 	$(BIN)/python -m pytest -q
-	$(BIN)/ruff check mlsd_diagrams tests
+	$(BIN)/ruff check mlsd_diagrams tests bench tools
+
+# Side-by-side timings and ratios (a report, not a test); needs the bench extra (D2).
+bench: setup
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python bench/bench.py
 
 lint: setup
-	$(BIN)/ruff check mlsd_diagrams tests
-	$(BIN)/ruff format --check mlsd_diagrams tests
+	$(BIN)/ruff check mlsd_diagrams tests bench tools
+	$(BIN)/ruff format --check mlsd_diagrams tests bench tools
 
 clean:
 	rm -rf output .pytest_cache

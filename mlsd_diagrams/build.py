@@ -17,7 +17,6 @@ from pathlib import Path
 from . import catalog
 from .errors import RenderError, UsageError
 from .graph import Graph, build_graph
-from .load import load_file
 from .model import Design
 from .render.dot import to_dot
 from .render.graphviz import run_dot
@@ -25,7 +24,7 @@ from .render.pdf import fix_creation_date
 from .render.pycode import bundled_icons, to_python
 from .render.svg import inline_icons
 from .render.writeup import to_markdown
-from .validate import validate
+from .validate import load_design
 
 FORMATS = ("png", "svg", "pdf", "dot", "md", "py")
 IMAGE_FORMATS = ("png", "svg", "pdf")
@@ -37,11 +36,6 @@ class Rendered:
 
     design_id: str
     files: tuple[Path, ...]
-
-
-def load_design(path: Path) -> Design:
-    """Load and validate one spec file (raises SpecError with every problem)."""
-    return validate(load_file(path))
 
 
 def render_file(

@@ -8,6 +8,7 @@ place where library errors become messages and exit codes: 0 success, 1 a render
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -101,6 +102,57 @@ def render(files: tuple[Path, ...], output: Path, formats: str, templates: Path 
             names = ", ".join(path.name for path in rendered.files)
             click.echo(f"{rendered.design_id}: wrote {names} in {output / rendered.design_id}")
     _exit(results)
+
+
+@cli.command()
+@click.argument(
+    "designs_dir",
+    required=False,
+    default=Path("designs"),
+    type=click.Path(path_type=Path, file_okay=False),
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("output"),
+    show_default=True,
+    help="Folder to build the portfolio into.",
+)
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Parallel renders [default: cores].")
+@TEMPLATES
+def build(designs_dir: Path, output: Path, jobs: int | None, templates: Path | None) -> None:
+    """Build every design of a folder into a portfolio: diagrams, write-ups and a static site.
+
+    Unchanged designs (same spec, templates and tool) are not rendered again; designs whose
+    spec disappeared are removed. Writes output/index.html (gallery with tag filter and
+    search), output/README.md and output/<design-id>/ per design.
+
+    Example: mlsd build designs/ -o output/
+    """
+    from .portfolio import build_portfolio
+
+    result = _attempt(_build_with_progress, build_portfolio, designs_dir, output, jobs, templates)
+    if isinstance(result, MlsdError):
+        sys.exit(result.exit_code)
+    for outcome in result.failed:
+        click.secho(outcome.message, fg="red", err=True)
+    click.echo(result.line())
+    click.echo(f"Open {output / 'index.html'}")
+    if result.failed:
+        sys.exit(1)
+
+
+def _build_with_progress(build_portfolio, designs_dir, output, jobs, templates):  # type: ignore[no-untyped-def]
+    count = sum(1 for p in designs_dir.glob("*.y*ml")) if designs_dir.is_dir() else 0
+    if not _interactive() or count == 0:
+        return build_portfolio(designs_dir, output, templates, jobs)
+    with click.progressbar(length=count, label="Rendering", file=sys.stderr) as bar:
+        return build_portfolio(designs_dir, output, templates, jobs, lambda _: bar.update(1))
+
+
+def _interactive() -> bool:
+    return sys.stderr.isatty() and not os.environ.get("CI")
 
 
 @cli.command("export-code")

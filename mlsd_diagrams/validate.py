@@ -5,15 +5,21 @@ from __future__ import annotations
 import re
 import types
 import typing
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from .catalog import suggest
 from .errors import Problem, SpecError, shown
-from .load import Document, KeyPath
+from .load import Document, KeyPath, load_file
 from .model import ID_PATTERN, Design
 from .tradeoffs import TRADEOFFS, unknown_tradeoff_message
+
+
+def load_design(path: Path) -> Design:
+    """Load and validate one spec file (raises SpecError with every problem)."""
+    return validate(load_file(path))
 
 
 def validate(doc: Document) -> Design:

@@ -1,8 +1,9 @@
 """The jinja environment shared by every template: sandboxed, strict, escaping by filter.
 
-Templates are looked up first in the user's folder (`--templates DIR`), then in ours, so a
-user overrides one file at a time. Spec text reaches a template only as data, and leaves it
-only through an escaping filter of the target language (`md`, `cell`, `mermaid`, `py`).
+HTML templates (`*.html.j2`) autoescape every value. Templates are looked up first in the
+user's folder (`--templates DIR`), then in ours, so a user overrides one file at a time.
+Spec text reaches a template only as data, and leaves a text template only through an
+escaping filter of the target language (`md`, `cell`, `mermaid`, `py`).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ def environment(user_dir: Path | None = None) -> SandboxedEnvironment:
     env = SandboxedEnvironment(
         loader=jinja2.FileSystemLoader([str(f) for f in folders]),
         undefined=jinja2.StrictUndefined,
-        autoescape=False,
+        autoescape=lambda name: bool(name and name.endswith(".html.j2")),
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,

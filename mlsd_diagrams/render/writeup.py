@@ -37,11 +37,14 @@ MINUTES = (
 )
 
 
-def to_markdown(design: Design, graph: Graph, image: str, templates: Path | None = None) -> str:
+def to_markdown(
+    design: Design, graph: Graph, image: str | None, templates: Path | None = None
+) -> str:
+    """The write-up; `image` is the diagram file it links to (None: no picture)."""
     return render_template(environment(templates), TEMPLATE, context(design, graph, image))
 
 
-def context(design: Design, graph: Graph, image: str) -> dict[str, Any]:
+def context(design: Design, graph: Graph, image: str | None) -> dict[str, Any]:
     labels = {node.id: node.label for node in graph.nodes}
     return {
         "design": design,

