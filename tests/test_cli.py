@@ -81,3 +81,36 @@ def test_every_command_has_help_with_an_example_and_is_in_the_readme(name: str):
     assert result.exit_code == 0
     assert "Example:" in result.output
     assert f"mlsd {name}" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_user_templates_override_ours_one_file_at_a_time(tmp_path: Path, spec_file):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "writeup.md.j2").write_text("# {{ design.title | md }} (my template)\n")
+    out = tmp_path / "out"
+    result = run(
+        "render", str(spec_file()), "-o", str(out), "-f", "md,py", "--templates", str(mine)
+    )
+    assert result.exit_code == 0, result.output
+    assert (out / "tiny" / "tiny.md").read_text() == "# Tiny design (my template)\n"
+    assert (out / "tiny" / "tiny.py").read_text().startswith('"""Architecture diagram')
+
+
+def test_a_broken_user_template_is_a_clear_error_and_writes_nothing(tmp_path: Path, spec_file):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "writeup.md.j2").write_text("{{ design.no_such_field }}\n")
+    out = tmp_path / "out"
+    result = run("render", str(spec_file()), "-o", str(out), "--templates", str(mine))
+    assert result.exit_code == 1
+    assert "template 'writeup.md.j2'" in result.stderr and "no_such_field" in result.stderr
+    assert not (out / "tiny").exists()
+
+
+def test_templates_cannot_reach_python_internals(tmp_path: Path, spec_file):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "writeup.md.j2").write_text("{{ design.__class__.__mro__[1].__subclasses__() }}\n")
+    result = run("render", str(spec_file()), "-o", str(tmp_path / "o"), "--templates", str(mine))
+    assert result.exit_code == 1
+    assert "unsafe" in result.stderr or "not safely" in result.stderr
