@@ -190,7 +190,7 @@ class Scale(Spec):
 class Requirements(Spec):
     """Step 1: clarify requirements."""
 
-    business_objective: Text
+    business_objective: Text = ""
     """What the business wants (revenue, engagement, safety...)."""
     functional: list[Text] = []
     """What the system must do."""
@@ -207,13 +207,13 @@ class Requirements(Spec):
 class Framing(Spec):
     """Step 2: frame the problem as an ML task."""
 
-    ml_objective: Text
+    ml_objective: Text = ""
     """The ML objective that serves the business objective."""
-    input: Text
+    input: Text = ""
     """What the model receives."""
-    output: Text
+    output: Text = ""
     """What the model returns."""
-    category: Annotated[list[MLCategory], BeforeValidator(_listify), Field(min_length=1)]
+    category: Annotated[list[MLCategory], BeforeValidator(_listify)] = []
     """ML category: one, or a list."""
     approach: Text | None = None
     """The modelling approach in a sentence."""
@@ -366,8 +366,8 @@ class Design(Spec):
     """Tags for the portfolio (lowercase, `-` between words)."""
     source: Text | None = None
     """Where the design comes from (book chapter, paper, blog)."""
-    requirements: Requirements
-    framing: Framing
+    requirements: Requirements = Requirements()
+    framing: Framing = Framing()
     data: Data = Data()
     model: ModelSection = ModelSection()
     evaluation: Evaluation = Evaluation()
