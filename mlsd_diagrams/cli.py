@@ -21,6 +21,9 @@ from .errors import MlsdError
 
 T = TypeVar("T")
 FILES = click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+WATCH = click.option(
+    "--watch", is_flag=True, help="Keep running: redo it whenever a spec or template is saved."
+)
 TEMPLATES = click.option(
     "--templates",
     type=click.Path(path_type=Path, file_okay=False, exists=True),
@@ -85,7 +88,10 @@ def _formats(value: str) -> tuple[str, ...]:
     help="Comma-separated formats: png, svg, pdf, dot (source), md (write-up), py (diagram code).",
 )
 @TEMPLATES
-def render(files: tuple[Path, ...], output: Path, formats: str, templates: Path | None) -> None:
+@WATCH
+def render(
+    files: tuple[Path, ...], output: Path, formats: str, templates: Path | None, watch: bool
+) -> None:
     """Render design specs: diagrams (PNG, SVG, PDF, DOT), write-up (Markdown), diagram code.
 
     One Graphviz layout serves every image format. A spec with problems is reported and
@@ -96,12 +102,19 @@ def render(files: tuple[Path, ...], output: Path, formats: str, templates: Path 
     from .build import render_file
 
     chosen = _formats(formats)
-    results = [_attempt(render_file, path, output, chosen, templates) for path in files]
-    for rendered in results:
-        if not isinstance(rendered, MlsdError):
-            names = ", ".join(path.name for path in rendered.files)
-            click.echo(f"{rendered.design_id}: wrote {names} in {output / rendered.design_id}")
-    _exit(results)
+
+    def job() -> list[object]:
+        results = [_attempt(render_file, path, output, chosen, templates) for path in files]
+        for rendered in results:
+            if not isinstance(rendered, MlsdError):
+                names = ", ".join(path.name for path in rendered.files)
+                click.echo(f"{rendered.design_id}: wrote {names} in {output / rendered.design_id}")
+        return results
+
+    if watch:
+        _watch([*files, *_template_dirs(templates)], job)
+    else:
+        _exit(job())
 
 
 @cli.command()
@@ -121,7 +134,10 @@ def render(files: tuple[Path, ...], output: Path, formats: str, templates: Path 
 )
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Parallel renders [default: cores].")
 @TEMPLATES
-def build(designs_dir: Path, output: Path, jobs: int | None, templates: Path | None) -> None:
+@WATCH
+def build(
+    designs_dir: Path, output: Path, jobs: int | None, templates: Path | None, watch: bool
+) -> None:
     """Build every design of a folder into a portfolio: diagrams, write-ups and a static site.
 
     Unchanged designs (same spec, templates and tool) are not rendered again; designs whose
@@ -132,15 +148,22 @@ def build(designs_dir: Path, output: Path, jobs: int | None, templates: Path | N
     """
     from .portfolio import build_portfolio
 
-    result = _attempt(_build_with_progress, build_portfolio, designs_dir, output, jobs, templates)
-    if isinstance(result, MlsdError):
-        sys.exit(result.exit_code)
-    for outcome in result.failed:
-        click.secho(outcome.message, fg="red", err=True)
-    click.echo(result.line())
-    click.echo(f"Open {output / 'index.html'}")
-    if result.failed:
-        sys.exit(1)
+    def job() -> int:
+        result = _attempt(
+            _build_with_progress, build_portfolio, designs_dir, output, jobs, templates
+        )
+        if isinstance(result, MlsdError):
+            return result.exit_code
+        for outcome in result.failed:
+            click.secho(outcome.message, fg="red", err=True)
+        click.echo(result.line())
+        click.echo(f"Open {output / 'index.html'}")
+        return 1 if result.failed else 0
+
+    if watch:
+        _watch([designs_dir, *_template_dirs(templates)], job)
+    elif code := job():
+        sys.exit(code)
 
 
 def _build_with_progress(build_portfolio, designs_dir, output, jobs, templates):  # type: ignore[no-untyped-def]
@@ -153,6 +176,85 @@ def _build_with_progress(build_portfolio, designs_dir, output, jobs, templates):
 
 def _interactive() -> bool:
     return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+@cli.command()
+@click.argument("design_id", metavar="ID")
+@click.option(
+    "--from",
+    "case",
+    metavar="CASE",
+    help="Start from a case of the library (e.g. video-recommendation) instead of a skeleton.",
+)
+@click.option(
+    "-d",
+    "--dir",
+    "folder",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("designs"),
+    show_default=True,
+    help="Folder to write ID.yaml into (with mlsd.schema.json for editor completion).",
+)
+def new(design_id: str, case: str | None, folder: Path) -> None:
+    """Start a new design spec: a commented skeleton of the 7 steps, or a copy of a case.
+
+    Never overwrites a file. The spec validates as written; fill it in, then run
+    `mlsd review` and `mlsd render --watch`.
+
+    Example: mlsd new fraud-detection --from ad-click-prediction
+    """
+    from .scaffold import new_spec
+
+    result = _attempt(new_spec, design_id, folder, case)
+    if isinstance(result, MlsdError):
+        sys.exit(result.exit_code)
+    click.echo(f"wrote {result}; next: mlsd review {result}")
+
+
+@cli.command()
+@FILES
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Findings for people (text) or tools (json).",
+)
+@click.option(
+    "--min-score",
+    type=click.IntRange(0, 100),
+    help="Exit with status 1 if any design scores below this (for CI).",
+)
+def review(files: tuple[Path, ...], output_format: str, min_score: int | None) -> None:
+    """Score designs against the signals interviewers look for, with a hint per finding.
+
+    Each finding points at the line of the spec to change. Scores are per step
+    (requirements, framing, data, model, evaluation, serving, monitoring, trade-offs,
+    graph) and overall, out of 100.
+
+    Example: mlsd review designs/*.yaml --min-score 80
+    """
+    from .review import review_file
+
+    results = [_attempt(review_file, path) for path in files]
+    reviews = [r for r in results if not isinstance(r, MlsdError)]
+    if output_format == "json":
+        click.echo(json.dumps([r.to_dict() for r in reviews], indent=2))
+    else:
+        for item in reviews:
+            _print_review(item)
+    _exit(results)
+    if min_score is not None and any(r.score < min_score for r in reviews):
+        sys.exit(1)
+
+
+def _print_review(item) -> None:  # type: ignore[no-untyped-def]
+    colour = "green" if item.score >= 90 else "yellow" if item.score >= 70 else "red"
+    click.secho(f"{item.file}: {item.score}/100 ({item.design_id})", fg=colour, bold=True)
+    click.echo("  " + "  ".join(f"{step} {score}" for step, score in item.scores.items()))
+    for finding in item.findings:
+        click.echo(f"  {finding}")
 
 
 @cli.command("export-code")
@@ -227,6 +329,23 @@ def tradeoffs() -> None:
     for name, tradeoff in TRADEOFFS.items():
         options = " / ".join(option.name for option in tradeoff.options)
         click.echo(f"{name:<{width}}  {tradeoff.title}: {options}")
+
+
+def _template_dirs(templates: Path | None) -> list[Path]:
+    from .render.templating import TEMPLATES_DIR
+
+    return [TEMPLATES_DIR] + ([templates] if templates else [])
+
+
+def _watch(targets: list[Path], job: Callable[[], object]) -> None:
+    from .watch import watch
+
+    def announce(paths: list[Path]) -> None:
+        click.secho(f"changed: {', '.join(p.name for p in paths)}", fg="cyan", err=True)
+
+    click.secho("watching for changes; Ctrl-C to stop", fg="cyan", err=True)
+    watch(targets, job, announce)
+    click.secho("stopped watching", fg="cyan", err=True)
 
 
 # --- the error boundary ---

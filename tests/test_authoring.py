@@ -1,0 +1,103 @@
+"""The authoring loop: `mlsd new` scaffolds, the schema stays current, watch mode re-renders."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from click.testing import CliRunner
+from conftest import ROOT
+
+from mlsd_diagrams.cli import cli
+from mlsd_diagrams.model import json_schema
+from mlsd_diagrams.review import review_file
+from mlsd_diagrams.validate import load_design
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+def test_new_skeleton_validates_and_has_every_step(tmp_path: Path):
+    result = run("new", "fraud-detection", "-d", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    spec = tmp_path / "fraud-detection.yaml"
+    text = spec.read_text()
+    assert text.startswith("# yaml-language-server: $schema=mlsd.schema.json\n")
+    for step in ("Step 1.", "Step 2.", "Step 3.", "Step 4.", "Step 5.", "Step 6.", "Step 7."):
+        assert step in text
+    assert load_design(spec).id == "fraud-detection"
+    assert json.loads((tmp_path / "mlsd.schema.json").read_text()) == json_schema()
+    assert review_file(spec).score < 20  # empty, and the review says what to fill in
+
+
+def test_new_from_a_case_copies_it_under_the_new_id(tmp_path: Path):
+    result = run("new", "my-feed", "--from", "personalized-news-feed", "-d", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    design = load_design(tmp_path / "my-feed.yaml")
+    assert design.id == "my-feed" and design.title.startswith("Personalized news feed")
+
+
+def test_new_never_overwrites(tmp_path: Path):
+    (tmp_path / "mine.yaml").write_text("precious\n")
+    result = run("new", "mine", "-d", str(tmp_path))
+    assert result.exit_code == 2 and "already exists" in result.stderr
+    assert (tmp_path / "mine.yaml").read_text() == "precious\n"
+
+
+def test_new_rejects_bad_ids_and_unknown_cases(tmp_path: Path):
+    bad = run("new", "Bad Id", "-d", str(tmp_path))
+    assert bad.exit_code == 2 and "not a valid id" in bad.stderr
+    unknown = run("new", "x", "--from", "visual-serch", "-d", str(tmp_path))
+    assert unknown.exit_code == 2 and "did you mean 'visual-search'" in unknown.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_schema_beside_the_designs_is_current():
+    committed = json.loads((ROOT / "designs" / "mlsd.schema.json").read_text())
+    assert committed == json_schema(), "run: mlsd schema -o designs/mlsd.schema.json"
+
+
+def _wait_for(predicate, seconds: float = 20.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_watch_rerenders_on_save_reports_errors_and_stops_cleanly(tmp_path: Path, spec_file):
+    spec = spec_file()
+    out = tmp_path / "out"
+    dot = out / "tiny" / "tiny.dot"
+    command = [sys.executable, "-m", "mlsd_diagrams", "render", str(spec), "-o", str(out)]
+    process = subprocess.Popen(
+        [*command, "-f", "dot", "--watch"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "CI": "true"},
+    )
+    try:
+        assert _wait_for(dot.exists), "first render did not happen"
+        time.sleep(0.5)  # let the watcher start
+        spec.write_text(spec.read_text().replace("label: API", "label: Scoring API"))
+        assert _wait_for(lambda: "Scoring API" in dot.read_text()), "no re-render on save"
+        spec.write_text(spec.read_text().replace("kind: client", "kind: clint"))
+        time.sleep(1.5)
+        assert process.poll() is None, "watch mode exited on a broken spec"
+        fixed = spec.read_text().replace("kind: clint", "kind: client")
+        spec.write_text(fixed.replace("Scoring API", "Ranker"))
+        assert _wait_for(lambda: "Ranker" in dot.read_text()), "no re-render after the fix"
+    finally:
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=10)
+    assert process.returncode == 0, stderr
+    assert "unknown component kind 'clint'" in stderr
+    assert stdout.count("tiny: wrote tiny.dot") >= 3
