@@ -17,6 +17,7 @@ import os
 import re
 import shutil
 import statistics
+import struct
 import subprocess
 import sys
 import tempfile
@@ -29,7 +30,8 @@ from pathlib import Path
 
 from mlsd_diagrams import catalog
 from mlsd_diagrams.build import load_design
-from mlsd_diagrams.graph import Graph, build_graph
+from mlsd_diagrams.errors import MlsdError
+from mlsd_diagrams.graph import Edge, Graph, Node, build_graph
 from mlsd_diagrams.render import style
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -107,6 +109,7 @@ def measure(contenders: list[Contender], rounds: int) -> Timings:
 class Row:
     name: str
     median: float
+    best: float
     ratio: float
     target: str = ""
     passed: bool | None = None
@@ -116,8 +119,11 @@ class Row:
         return "" if self.passed is None else ("PASS" if self.passed else "MISS")
 
 
-def row(timings: Timings, name: str, reference: str, target: str = "", passed=None) -> Row:
-    return Row(name, timings.median(name), timings.ratio(name, reference), target, passed)
+def row(
+    timings: Timings, name: str, reference: str, target: str = "", passed: bool | None = None
+) -> Row:
+    best = min(timings.samples[name])
+    return Row(name, timings.median(name), best, timings.ratio(name, reference), target, passed)
 
 
 def print_table(title: str, rows: Iterable[Row], notes: Iterable[str] = ()) -> None:
@@ -125,10 +131,10 @@ def print_table(title: str, rows: Iterable[Row], notes: Iterable[str] = ()) -> N
     width = max(len("contender"), *(len(r.name) for r in rows))
     target_width = max(len("target"), *(len(r.target) for r in rows))
     print(f"\n{title}")
-    header = f"  {'contender':<{width}}  {'median s':>9}  {'ratio':>7}  "
+    header = f"  {'contender':<{width}}  {'median s':>9}  {'best s':>7}  {'ratio':>7}  "
     print(header + f"{'target':<{target_width}}  result")
     for r in rows:
-        cells = f"  {r.name:<{width}}  {r.median:>9.3f}  {r.ratio:>6.2f}×  "
+        cells = f"  {r.name:<{width}}  {r.median:>9.3f}  {r.best:>7.3f}  {r.ratio:>6.2f}×  "
         print((cells + f"{r.target:<{target_width}}  {r.verdict}").rstrip())
     for note in notes:
         print(f"  {note}")
@@ -189,14 +195,14 @@ def to_d2(graph: Graph) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _d2_node(node) -> str:
+def _d2_node(node: Node) -> str:
     label = d2_string(wrapped(node.label, style.LABEL_WRAP))
     icon = catalog.icon_file(catalog.icon_ref(node.kind))
     icon_part = f"; icon: {d2_string(str(icon))}" if icon else ""
     return f"{d2_string('n-' + node.id)}: {{label: {label}{icon_part}}}"
 
 
-def _d2_edge(edge, nodes) -> str:
+def _d2_edge(edge: Edge, nodes: dict[str, Node]) -> str:
     def path(node_id: str) -> str:
         return f"{d2_string('s-' + nodes[node_id].stage)}.{d2_string('n-' + node_id)}"
 
@@ -223,18 +229,20 @@ class Context:
     graph: Graph
 
 
+def rounds(ctx: Context) -> str:
+    return f"{ctx.rounds} round" + ("s" if ctx.rounds != 1 else "")
+
+
 def section_render(ctx: Context) -> None:
     """mlsd render -f png,svg vs one `dot` call on the same DOT vs the exported script."""
-    work = ctx.tmp / "render"
-    gid = ctx.graph.id
+    work, gid = ctx.tmp / "render", ctx.graph.id
     run([*MLSD, "render", str(ctx.design), "-o", str(work / "source"), "-f", "dot"])
     run([*MLSD, "export-code", str(ctx.design), "-o", str(work / "script")])
     image_path = os.pathsep.join(str(p) for p in catalog.icon_search_path())
-    dot_dir = work / "dot"
-    dot_dir.mkdir()
-    dot_file = work / "source" / gid / f"{gid}.dot"
+    (work / "dot").mkdir()
     dot = [shutil.which("dot") or "dot", f"-Gimagepath={image_path}", "-Tpng", "-o"]
-    dot += [str(dot_dir / "a.png"), "-Tsvg", "-o", str(dot_dir / "a.svg"), str(dot_file)]
+    dot += [str(work / "dot" / f"{gid}.png"), "-Tsvg", "-o", str(work / "dot" / f"{gid}.svg")]
+    dot.append(str(work / "source" / gid / f"{gid}.dot"))
     mlsd = [*MLSD, "render", str(ctx.design), "-o", str(work / "mlsd"), "-f", "png,svg"]
     script = [sys.executable, f"{gid}.py", "png", "svg"]
     contenders = [
@@ -245,19 +253,28 @@ def section_render(ctx: Context) -> None:
     t = measure(contenders, ctx.rounds)
     ref, me, other = (c.name for c in contenders)
     faster = t.ratio(other, me)
+    pngs = {"dot": work / "dot" / f"{gid}.png"}
+    pngs |= {name: work / name / gid / f"{gid}.png" for name in ("mlsd", "script")}
     print_table(
-        f"1. Render to PNG+SVG ({describe(ctx.graph)}; {ctx.rounds} rounds)",
+        f"1. Render to PNG+SVG ({describe(ctx.graph)}; {rounds(ctx)})",
         [
             row(t, ref, ref),
             row(t, me, ref, "≤ 1.15× dot", t.ratio(me, ref) <= 1.15),
             row(t, other, ref, f"slower than mlsd ({faster:.2f}×)", faster > 1.0),
         ],
+        ["PNG size: " + ", ".join(f"{name} {png_size(path)}" for name, path in pngs.items())],
     )
+
+
+def png_size(path: Path) -> str:
+    """Width × height from the PNG header (PNG cost is pixels, not layout)."""
+    width, height = struct.unpack(">II", path.read_bytes()[16:24])
+    return f"{width}×{height} px ({width * height / 1e6:.1f} Mpx)"
 
 
 def section_d2(ctx: Context) -> None:
     """mlsd render -f svg vs D2 on a .d2 file of the same graph."""
-    title = f"2. Render to SVG vs D2 ({ctx.graph.id}; {ctx.rounds} rounds)"
+    title = f"2. Render to SVG vs D2 ({ctx.graph.id}; {rounds(ctx)})"
     d2 = find_d2()
     if d2 is None:
         print(f"\n{title}\n  skipped: d2 not found on PATH or beside {sys.executable};")
@@ -299,38 +316,41 @@ def rebuilt_note(outputs: list[str]) -> str:
     busy = sum(1 for match in built if int(match.group(1)) > 0)
     note = f"no-op rebuilds that rendered something: {busy} of {len(outputs)} (expected 0)"
     if busy:
-        note += "; build hashes mlsd_diagrams/ itself, so edits made during the run rebuild"
+        note += "; build hashes mlsd_diagrams/ itself: was it edited during the run?"
     return note
 
 
 def section_build(ctx: Context) -> None:
     """mlsd build of every design vs single renders; a no-op rebuild vs a full build."""
     files = design_files()
-    title = f"3. Build all {len(files)} designs ({os.cpu_count()} CPUs; {ctx.rounds} rounds)"
+    title = f"3. Build all {len(files)} designs ({os.cpu_count()} CPUs; {rounds(ctx)})"
     if not build_available():
         print(f"\n{title}\n  skipped: mlsd build not available")
         return
     work = ctx.tmp / "build"
     full, noop = work / "full", work / "noop"
     build = [*MLSD, "build", str(DESIGNS), "-o"]
-    run([*build, str(noop)])
+
+    def up_to_date() -> None:  # untimed: a build right before, as a second run would follow one
+        run([*build, str(noop)])
+
     singles = [[*MLSD, "render", str(f), "-o", str(work / "single")] for f in files]
     one_process = [*MLSD, "render", *map(str, files), "-o", str(work / "one")]
     contenders = [
         Contender(f"sum of {len(files)} single mlsd render (reference)", singles),
         Contender(f"one mlsd render of all {len(files)}", [one_process]),
         Contender("mlsd build (full)", [[*build, str(full)]], setup=lambda: _remove(full)),
-        Contender("mlsd build (no-op rebuild)", [[*build, str(noop)]]),
+        Contender("mlsd build (no-op rebuild)", [[*build, str(noop)]], setup=up_to_date),
     ]
     t = measure(contenders, ctx.rounds)
     ref, one, whole, again = (c.name for c in contenders)
-    skip = t.ratio(whole, again)
+    skip, parallel = t.ratio(whole, again), t.ratio(one, whole)
     print_table(
         title,
         [
             row(t, ref, ref),
             row(t, one, ref),
-            row(t, whole, ref, f"speed-up {1 / t.ratio(whole, ref):.2f}× vs singles"),
+            row(t, whole, ref, f"speed-up {1 / t.ratio(whole, ref):.2f}×, {parallel:.2f}× vs one"),
             row(t, again, ref, f"≥ 10× faster than full ({skip:.1f}×)", skip >= 10),
         ],
         [rebuilt_note(contenders[-1].outputs)],
@@ -366,7 +386,7 @@ def section_startup(ctx: Context) -> None:
     ref, me = (c.name for c in contenders)
     ms = t.median(me) * 1000
     print_table(
-        f"4. Start-up ({ctx.rounds} rounds)",
+        f"4. Start-up ({rounds(ctx)})",
         [row(t, ref, ref), row(t, me, ref, f"< 200 ms ({ms:.0f} ms)", ms < 200)],
         [f"mlsd's own share: ≈ {ms - t.median(ref) * 1000:.0f} ms over the interpreter's"],
     )
@@ -409,10 +429,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    design = args.design or largest_design()
-    graph = build_graph(load_design(design))
+    try:
+        design = args.design or largest_design()
+        graph = build_graph(load_design(design))
+    except MlsdError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     print(f"mlsd benchmark: {describe(graph)} ({design.name}); Python {sys.version.split()[0]}")
     print("median of interleaved rounds; ratio = median of per-round ratios to the reference")
+    print(load_average("load average at start"))
     with tempfile.TemporaryDirectory(prefix="mlsd-bench-") as tmp:
         ctx = Context(args.rounds, Path(tmp), design.resolve(), graph)
         try:
@@ -421,7 +446,17 @@ def main(argv: list[str] | None = None) -> int:
         except ContenderFailed as exc:
             print(f"\nerror: a contender failed to run: {exc}", file=sys.stderr)
             return 1
+    print("\n" + load_average("load average at end"))
     return 0
+
+
+def load_average(when: str) -> str:
+    """The machine's load, to judge the noise of the figures (not on every system)."""
+    try:
+        loads = os.getloadavg()
+    except (AttributeError, OSError):
+        return f"{when}: unknown"
+    return f"{when}: {' '.join(f'{load:.2f}' for load in loads)} on {os.cpu_count()} CPUs"
 
 
 if __name__ == "__main__":
