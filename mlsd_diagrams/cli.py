@@ -21,6 +21,19 @@ from .errors import MlsdError
 
 T = TypeVar("T")
 FILES = click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+
+
+def output_option(help_text: str) -> Callable[[T], T]:
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=Path("output"),
+        show_default=True,
+        help=help_text,
+    )
+
+
 WATCH = click.option(
     "--watch", is_flag=True, help="Keep running: redo it whenever a spec or template is saved."
 )
@@ -71,14 +84,7 @@ def _formats(value: str) -> tuple[str, ...]:
 
 @cli.command()
 @FILES
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("output"),
-    show_default=True,
-    help="Folder to write into; each design gets output/<design-id>/.",
-)
+@output_option("Folder to write into; each design gets output/<design-id>/.")
 @click.option(
     "-f",
     "--format",
@@ -124,14 +130,7 @@ def render(
     default=Path("designs"),
     type=click.Path(path_type=Path, file_okay=False),
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("output"),
-    show_default=True,
-    help="Folder to build the portfolio into.",
-)
+@output_option("Folder to build the portfolio into.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Parallel renders [default: cores].")
 @TEMPLATES
 @WATCH
@@ -259,14 +258,7 @@ def _print_review(item) -> None:  # type: ignore[no-untyped-def]
 
 @cli.command("export-code")
 @FILES
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("output"),
-    show_default=True,
-    help="Folder to write into; the script lands in output/<design-id>/<design-id>.py.",
-)
+@output_option("Folder to write into; the script lands in output/<design-id>/<design-id>.py.")
 @TEMPLATES
 def export_code(files: tuple[Path, ...], output: Path, templates: Path | None) -> None:
     """Export each design's diagram as a standalone Python script using `diagrams`.
