@@ -1,13 +1,16 @@
 """The orchestrator: spec file → design → graph → DOT → images, written into the output folder.
 
-This is the only module that writes into the output folder. Every file of a design is first
-written into a temporary folder beside its destination, then moved into place, so a failed
-render never leaves a half-written file behind.
+This is the only module that writes a design's files. Every file of a design is first written
+into a hidden temporary folder beside its destination (`.mlsd-tmp-...`), then moved into
+place, one atomic rename each, so a failed or killed render never leaves a half-written file
+behind: each file is the previous one or the new one, whole. Nothing is written through a
+symbolic link, and every path is `output/<design-id>/...` with an id of the safe pattern.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -15,16 +18,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import catalog
-from .errors import RenderError, UsageError
+from .errors import RenderError, shown
 from .graph import Graph, build_graph
-from .model import Design
+from .model import ID_PATTERN, Design
 from .render.dot import to_dot
-from .render.graphviz import run_dot
+from .render.graphviz import checked_dot, run_dot
 from .render.pdf import fix_creation_date
-from .render.pycode import bundled_icons, to_python
 from .render.svg import inline_icons
-from .render.writeup import to_markdown
 from .validate import load_design
+from .write import clean_stale, output_folder, real_folder, refuse_link, temp_prefix
 
 FORMATS = ("png", "svg", "pdf", "dot", "md", "py")
 IMAGE_FORMATS = ("png", "svg", "pdf")
@@ -44,7 +46,12 @@ def render_file(
     formats: tuple[str, ...] = FORMATS,
     templates: Path | None = None,
 ) -> Rendered:
-    return render_design(load_design(path), output_dir, formats, templates)
+    design = load_design(path)
+    clean_stale(output_folder(output_dir))
+    try:
+        return render_design(design, output_dir, formats, templates)
+    except RenderError as exc:
+        raise type(exc)(f"{path}: {exc}") from None
 
 
 def render_design(
@@ -52,33 +59,53 @@ def render_design(
     output_dir: Path,
     formats: tuple[str, ...] = FORMATS,
     templates: Path | None = None,
+    *,
+    extras: Callable[[Path], list[Path]] | None = None,
 ) -> Rendered:
+    """Render every format of `design` into `output_dir/<id>/`; `extras(scratch)` may stage
+    more files beside them (the portfolio's thumbnail and page), published with them."""
+    target = _design_folder(output_dir, design.id)
     # graph: the plain, deterministic graph of the design, and its DOT source
     graph = build_graph(design)
     source = to_dot(graph)
     # text outputs first, so a template error writes nothing
     texts = _texts(design, graph, source, formats, templates)
-    target = _design_folder(output_dir, design.id)
-    with tempfile.TemporaryDirectory(dir=target.parent, prefix=f".{design.id}-") as scratch:
-        staged = {fmt: Path(scratch) / f"{design.id}.{fmt}" for fmt in formats}
-        # render: one `dot` call lays out once and writes every image format
-        images = {fmt: path for fmt, path in staged.items() if fmt in IMAGE_FORMATS}
-        if images:
-            run_dot(source, images, catalog.icon_search_path())
-        if "svg" in staged:
-            _rewrite(staged["svg"], lambda svg: inline_icons(svg.decode("utf-8")).encode("utf-8"))
-        if "pdf" in staged:
-            _rewrite(staged["pdf"], fix_creation_date)
-        for fmt, text in texts.items():
-            staged[fmt].write_text(text, encoding="utf-8")
-        icons = _stage_icons(graph, Path(scratch)) if "py" in formats else []
-        # publish: move the finished files into place, one atomic rename each
-        target.mkdir(exist_ok=True)
-        files = [_publish(path, target / path.name) for path in staged.values()]
-        if icons:
-            (target / "icons").mkdir(exist_ok=True)
-            files += [_publish(path, target / "icons" / path.name) for path in icons]
+    if any(fmt in IMAGE_FORMATS for fmt in formats):
+        checked_dot()  # a missing or too old Graphviz fails before anything is written
+    try:
+        with tempfile.TemporaryDirectory(dir=output_dir, prefix=temp_prefix(design.id)) as folder:
+            scratch = Path(folder)
+            # render: every file is staged in a hidden folder beside the destination
+            staged = _stage(design.id, graph, source, texts, formats, scratch)
+            staged += extras(scratch) if extras else []
+            # publish: move the finished files into place, one atomic rename each
+            files = [_publish(path, target, path.relative_to(scratch)) for path in staged]
+    except OSError as exc:
+        raise RenderError(f"{exc.filename or target}: {exc.strerror or exc}") from None
     return Rendered(design.id, tuple(files))
+
+
+def _stage(
+    design_id: str,
+    graph: Graph,
+    source: str,
+    texts: dict[str, str],
+    formats: tuple[str, ...],
+    scratch: Path,
+) -> list[Path]:
+    staged = {fmt: scratch / f"{design_id}.{fmt}" for fmt in formats}
+    # one `dot` call lays out once and writes every image format
+    images = {fmt: path for fmt, path in staged.items() if fmt in IMAGE_FORMATS}
+    if images:
+        run_dot(source, images, catalog.icon_search_path())
+    if "svg" in staged:
+        _rewrite(staged["svg"], lambda svg: inline_icons(svg.decode("utf-8")).encode("utf-8"))
+    if "pdf" in staged:
+        _rewrite(staged["pdf"], fix_creation_date)
+    for fmt, text in texts.items():
+        staged[fmt].write_text(text, encoding="utf-8")
+    icons = _stage_icons(graph, scratch) if "py" in formats else []
+    return [*staged.values(), *icons]
 
 
 def _texts(
@@ -88,17 +115,23 @@ def _texts(
     if "dot" in formats:
         texts["dot"] = source
     if "md" in formats:
+        from .render.writeup import to_markdown  # jinja and the write-up only when asked
+
         image = (
             f"{design.id}.svg" if "svg" in formats and "png" not in formats else f"{design.id}.png"
         )
         texts["md"] = to_markdown(design, graph, image, templates)
     if "py" in formats:
+        from .render.pycode import to_python
+
         texts["py"] = to_python(graph, templates)
     return texts
 
 
 def _stage_icons(graph: Graph, scratch: Path) -> list[Path]:
     """Bundled icons the exported script needs, copied beside it."""
+    from .render.pycode import bundled_icons
+
     folder = scratch / "icons"
     folder.mkdir()
     staged = []
@@ -109,12 +142,13 @@ def _stage_icons(graph: Graph, scratch: Path) -> list[Path]:
 
 
 def _design_folder(output_dir: Path, design_id: str) -> Path:
-    if output_dir.exists() and not output_dir.is_dir():
-        raise UsageError(f"{output_dir}: output path exists and is not a folder")
-    output_dir.mkdir(parents=True, exist_ok=True)
-    target = output_dir / design_id
-    if target.is_symlink() or (target.exists() and not target.is_dir()):
-        raise RenderError(f"{target}: exists and is not a plain folder; remove it")
+    """`output_dir/<design_id>`, checked: inside the output folder, and not a link or file."""
+    if not re.fullmatch(ID_PATTERN, design_id):
+        raise RenderError(f"'{shown(design_id)}' cannot name an output folder")
+    target = output_folder(output_dir) / design_id
+    refuse_link(target)
+    if target.exists() and not target.is_dir():
+        raise RenderError(f"{target}: exists and is not a folder; remove it")
     return target
 
 
@@ -122,8 +156,12 @@ def _rewrite(path: Path, change: Callable[[bytes], bytes]) -> None:
     path.write_bytes(change(path.read_bytes()))
 
 
-def _publish(staged: Path, final: Path) -> Path:
-    if final.is_symlink():
-        raise RenderError(f"{final}: is a symbolic link; remove it")
+def _publish(staged: Path, target: Path, relative: Path) -> Path:
+    """Move one staged file to `target/relative`; no folder or file on the way is a link."""
+    folder = real_folder(target)
+    for part in relative.parent.parts:
+        folder = real_folder(folder / part)
+    final = folder / relative.name
+    refuse_link(final)
     os.replace(staged, final)
     return final

@@ -1,4 +1,4 @@
-"""The whole exception hierarchy of mlsd-diagrams.
+"""The whole exception hierarchy of mlsd-diagrams, and how user text is shown in messages.
 
 Library code raises these; only the command line turns them into messages and exit codes.
 """
@@ -6,6 +6,8 @@ Library code raises these; only the command line turns them into messages and ex
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+MAX_SHOWN_PROBLEMS = 100
 
 
 @dataclass(frozen=True, order=True)
@@ -20,13 +22,49 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}"
-        return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
+        text = f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
+        return printable(text)
 
 
 def shown(value: object, limit: int = 40) -> str:
     """A user value echoed in a message: printable (escapes visible) and short."""
     text = str(value).encode("unicode_escape").decode("ascii")
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def is_hidden(ch: str) -> bool:
+    """A character that is invisible, reorders text (bidi), or controls a terminal."""
+    code = ord(ch)
+    return (
+        (code < 0x20 and ch not in "\n\t")
+        or 0x7F <= code < 0xA0
+        or 0xD800 <= code <= 0xDFFF
+        or code in _HIDDEN
+        or any(low <= code <= high for low, high in _HIDDEN_RANGES)
+    )
+
+
+# Zero-width characters, bidi marks, line separators, the byte-order mark.
+_HIDDEN = frozenset({0x061C, 0x180E, 0x2028, 0x2029, 0xFEFF})
+# Zero-width and bidi marks, bidi overrides, invisible operators, bidi isolates,
+# interlinear annotations, tag characters (invisible ASCII look-alikes).
+_HIDDEN_RANGES = (
+    (0x200B, 0x200F),
+    (0x202A, 0x202E),
+    (0x2060, 0x2064),
+    (0x2066, 0x2069),
+    (0xFFF9, 0xFFFB),
+    (0xE0000, 0xE007F),
+)
+
+
+def printable(text: str) -> str:
+    """One line of text safe for a terminal or a log: hidden characters and line breaks are
+    shown as escapes (`\\x1b`, `\\u202e`, `\\n`); everything else is kept as it is."""
+    return "".join(
+        ch.encode("unicode_escape").decode("ascii") if ch in "\n\t" or is_hidden(ch) else ch
+        for ch in text
+    )
 
 
 class MlsdError(Exception):
@@ -36,27 +74,39 @@ class MlsdError(Exception):
 
 
 class SpecError(MlsdError):
-    """A design spec the user must fix: every problem found, all at once."""
+    """A design spec the user must fix: every problem found, all at once.
+
+    A hostile spec can hold thousands of problems; the message shows the first
+    MAX_SHOWN_PROBLEMS and counts the rest (`problems` keeps them all).
+    """
 
     exit_code = 2
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = sorted(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
+        lines = [str(p) for p in self.problems[:MAX_SHOWN_PROBLEMS]]
+        hidden = len(self.problems) - len(lines)
+        if hidden > 0:
+            lines.append(printable(f"{self.problems[0].file}: {hidden:,} more problems not shown"))
+        super().__init__("\n".join(lines))
 
 
 class UsageError(MlsdError):
-    """A command used wrongly (bad option value, unreadable path)."""
+    """A command used wrongly (bad option value, unreadable path, unusable output folder)."""
 
     exit_code = 2
 
 
 class RenderError(MlsdError):
-    """Rendering a valid spec failed (Graphviz missing, crashed or too slow)."""
+    """Rendering a valid spec failed (Graphviz missing, crashed or too slow; disk errors)."""
 
 
 class GraphvizNotFoundError(RenderError):
     """The `dot` program is not installed or not on PATH."""
+
+
+class GraphvizTooOldError(RenderError):
+    """The `dot` on PATH is older than the Graphviz this package needs."""
 
 
 class GraphvizTimeoutError(RenderError):

@@ -9,6 +9,8 @@ Parsing is PyYAML's (its event stream); building values is ours, so that:
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from .errors import Problem, SpecError
+from .errors import Problem, SpecError, shown
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 24
@@ -56,23 +58,49 @@ class Document:
 
 
 def dotted(path: KeyPath) -> str:
-    """`('components', 2, 'kind')` → `components[2].kind`."""
+    """`('components', 2, 'kind')` → `components[2].kind` (keys shown short and printable)."""
     out = ""
     for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            key = shown(part) if part else "''"
+            out += f".{key}" if out else key
     return out
 
 
 def load_file(path: Path, source: str | None = None) -> Document:
-    """Read and load one spec file; every failure is a SpecError located in the file."""
+    """Read and load one spec file; every failure is a SpecError located in the file.
+
+    Only a regular file is read, never through a symbolic link, and never more than
+    MAX_BYTES: a FIFO, a device such as /dev/zero or a link out of the repository is refused.
+    """
     name = source or str(path)
     try:
-        if path.stat().st_size > MAX_BYTES:
-            raise _fail(name, 1, 1, f"file is larger than {MAX_BYTES:,} bytes; split the design")
-        raw = path.read_bytes()
+        raw = _read_regular(path)
+    except _NotAFile as exc:
+        raise _fail(name, 1, 1, str(exc)) from None
     except OSError as exc:
         raise _fail(name, 1, 1, f"cannot read file: {exc.strerror or exc}") from None
     return load_bytes(raw, name)
+
+
+class _NotAFile(Exception):
+    """The path exists but is not something a spec can be read from."""
+
+
+_OPEN_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+
+
+def _read_regular(path: Path) -> bytes:
+    if path.is_symlink():
+        raise _NotAFile("is a symbolic link; mlsd reads only regular files (copy the spec here)")
+    handle = os.open(path, _OPEN_FLAGS)
+    if not stat.S_ISREG(os.fstat(handle).st_mode):
+        os.close(handle)
+        raise _NotAFile("is not a regular file; a spec is a YAML text file")
+    with os.fdopen(handle, "rb") as stream:
+        return stream.read(MAX_BYTES + 1)
 
 
 def load_bytes(raw: bytes, source: str) -> Document:
@@ -96,11 +124,21 @@ def load_text(text: str, source: str) -> Document:
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         reason = " ".join(str(p) for p in (exc.context, exc.problem) if p)
         raise _fail(source, line, column, f"invalid YAML: {reason}") from None
+    except yaml.reader.ReaderError as exc:
+        raise _unreadable(source, text, exc.position) from None
     except yaml.YAMLError as exc:
         raise _fail(source, 1, 1, f"invalid YAML: {exc}") from None
     if builder.problems:
         raise SpecError(builder.problems)
     return Document(source, data, builder.marks)
+
+
+def _unreadable(source: str, text: str, position: int) -> SpecError:
+    """A character YAML does not accept anywhere (NUL, most control characters)."""
+    line = text.count("\n", 0, position) + 1
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    code = f"U+{ord(text[position]):04X}" if position < len(text) else "a character"
+    return _fail(source, line, column, f"invalid YAML: {code} is not allowed in a YAML file")
 
 
 def _fail(source: str, line: int, column: int, message: str) -> SpecError:
@@ -139,7 +177,8 @@ class _Builder:
         if data is None:
             self._stop(first, "file is empty; a design spec is a mapping (id: ..., title: ...)")
         if not isinstance(data, dict):
-            self._stop(first, "the top level must be a mapping (id: ..., title: ...), not a list")
+            what = "a list" if isinstance(data, list) else "a single value"
+            self._stop(first, f"the top level must be a mapping (id: ..., title: ...), not {what}")
         return data
 
     def _node(self, path: KeyPath, depth: int) -> Any:
@@ -174,11 +213,10 @@ class _Builder:
             key, mark = key_event.value, _mark(key_event)
             if key in result:
                 first = self.marks[(*path, key)]
-                self._add(
-                    mark,
-                    (*path, key),
-                    f"duplicate key '{key}' (first defined at line {first.line})",
-                )
+                where = f"line {first.line}"
+                where += f", column {first.column}" if first.line == mark.line else ""
+                message = f"duplicate key '{shown(key)}' (first defined at {where})"
+                self._add(mark, (*path, key), message)
                 self._node((*path, f"{key}#dup"), depth + 1)
                 continue
             self.marks[(*path, key)] = mark
@@ -193,7 +231,9 @@ class _Builder:
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             self._stop(event, "YAML anchors and aliases (&, *) are not allowed; repeat the value")
         if getattr(event, "tag", None):
-            self._stop(event, f"YAML tags are not allowed (found '{event.tag}'); remove the tag")
+            self._stop(
+                event, f"YAML tags are not allowed (found '{shown(event.tag, 80)}'); remove the tag"
+            )
 
     def _add(self, mark: Mark, path: KeyPath, message: str) -> None:
         self.problems.append(Problem(self.source, mark.line, mark.column, dotted(path), message))

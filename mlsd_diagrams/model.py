@@ -6,6 +6,7 @@ Scalars arrive from the loader as strings; the types below decide what they mean
 
 from __future__ import annotations
 
+import math
 import re
 from enum import StrEnum
 from typing import Annotated, Any
@@ -21,6 +22,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from . import catalog
+from .errors import is_hidden
 
 ID_PATTERN = r"^[a-z][a-z0-9_-]{0,62}$"
 MAX_LABEL = 80
@@ -84,7 +86,17 @@ def _parse_count(value: Any) -> Any:
         match = _COUNT.match(value.replace("_", "").replace(",", ""))
         if match:
             return float(match.group(1)) * _SCALE[match.group(2).lower()]
+        if _non_finite(value):
+            raise PydanticCustomError("finite_number", "must be a finite number")
     return value
+
+
+def _non_finite(text: str) -> bool:
+    """`nan`, `inf`, `1e400`: text Python reads as a number that no count can be."""
+    try:
+        return not math.isfinite(float(text))
+    except ValueError:
+        return False
 
 
 def _check_kind(value: str) -> str:
@@ -94,29 +106,44 @@ def _check_kind(value: str) -> str:
 
 
 def _check_text(value: str) -> str:
-    bad = next((ch for ch in value if _is_hidden_control(ch)), None)
+    bad = next((ch for ch in value if is_hidden(ch)), None)
     if bad is not None:
         message = f"contains the invisible character U+{ord(bad):04X}; delete it"
         raise PydanticCustomError("control_character", message)
     return value
 
 
-def _is_hidden_control(ch: str) -> bool:
-    code = ord(ch)
-    return (
-        (code < 0x20 and ch not in "\n\t")
-        or 0x7F <= code < 0xA0
-        or 0xD800 <= code <= 0xDFFF
-        or code in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF)
-        or 0x202A <= code <= 0x202E
-        or 0x2066 <= code <= 0x2069
-    )
+# Ids that would be unsafe somewhere: DOT keywords (a node called `node` is a statement,
+# not a box, wherever the id is not quoted), and for a design id, which names files and
+# folders, the portfolio's own `assets` folder and the device names Windows reserves.
+DOT_KEYWORDS = frozenset({"node", "edge", "graph", "digraph", "subgraph", "strict"})
+RESERVED_FOLDERS = frozenset(
+    {"assets", "con", "prn", "aux", "nul"}
+    | {f"{device}{n}" for device in ("com", "lpt") for n in range(10)}
+)
+
+
+def _not_dot_keyword(value: str) -> str:
+    if value in DOT_KEYWORDS:
+        message = f"'{value}' is a reserved word of Graphviz; choose another id (e.g. '{value}_1')"
+        raise PydanticCustomError("reserved_id", message)
+    return value
+
+
+def _not_reserved_folder(value: str) -> str:
+    if value in RESERVED_FOLDERS:
+        message = (
+            f"'{value}' cannot name an output folder (it is reserved by the portfolio or by "
+            f"Windows); choose another id (e.g. '{value}_1')"
+        )
+        raise PydanticCustomError("reserved_id", message)
+    return value
 
 
 Count = Annotated[
     float,
     BeforeValidator(_parse_count),
-    Field(ge=0),
+    Field(ge=0, allow_inf_nan=False),
     WithJsonSchema(
         {
             "anyOf": [
@@ -128,6 +155,8 @@ Count = Annotated[
     ),
 ]
 Identifier = Annotated[str, Field(pattern=ID_PATTERN)]
+ComponentId = Annotated[Identifier, AfterValidator(_not_dot_keyword)]
+DesignId = Annotated[Identifier, AfterValidator(_not_reserved_folder)]
 Label = Annotated[str, Field(min_length=1, max_length=MAX_LABEL), AfterValidator(_check_text)]
 Text = Annotated[str, Field(max_length=MAX_TEXT), AfterValidator(_check_text)]
 ComponentKind = Annotated[
@@ -169,7 +198,7 @@ class Scale(Spec):
     """Logged events (impressions, interactions) per day."""
     training_row_bytes: Count | None = None
     """Bytes per training example."""
-    peak_to_average: Annotated[float, Field(ge=1, le=100)] | None = None
+    peak_to_average: Annotated[float, Field(ge=1, le=100, allow_inf_nan=False)] | None = None
     """Peak traffic over average traffic (estimates assume 2 when absent)."""
     pq_bytes_per_vector: Count | None = None
     """Bytes per vector after product quantization (PQ M, e.g. 64)."""
@@ -181,7 +210,7 @@ class Scale(Spec):
     """Bytes per stored feature value (estimates assume 4, an fp32, when absent)."""
     feature_replicas: Count | None = None
     """Copies of the online feature store (estimates assume 1 when absent)."""
-    training_sampling_rate: Annotated[float, Field(gt=0, le=1)] | None = None
+    training_sampling_rate: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)] | None = None
     """Share of logged events kept as training examples (1 when absent)."""
     training_retention_days: Count | None = None
     """Days of training data kept."""
@@ -324,7 +353,7 @@ class TradeoffChoice(Spec):
 class Component(Spec):
     """A box of the diagram."""
 
-    id: Identifier
+    id: ComponentId
     """Unique id (lowercase letters, digits, `-`, `_`); flows refer to it."""
     kind: ComponentKind
     """Kind from the catalog (`mlsd kinds`); decides the icon."""
@@ -356,7 +385,7 @@ class Flow(Spec):
 class Design(Spec):
     """One ML system design: the 7-step answer and its architecture."""
 
-    id: Identifier
+    id: DesignId
     """Unique id of the design; names its output folder."""
     title: Label
     """Title of the design, shown on the diagram."""

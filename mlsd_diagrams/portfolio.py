@@ -9,24 +9,26 @@ A no-op rebuild imports neither pydantic nor `diagrams`: it reads bytes and comp
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .errors import MlsdError, UsageError
+from .errors import MlsdError, RenderError, UsageError, printable
 from .render import site
 from .render.templating import TEMPLATES_DIR
-from .write import write_atomic
+from .write import clean_stale, locked, output_folder, real_folder, write_atomic
 
 if TYPE_CHECKING:
     from .model import Design
@@ -84,8 +86,9 @@ def build_portfolio(
     """Render every spec of `designs_dir` into `output_dir` and write the site."""
     started = time.perf_counter()
     specs = _spec_files(designs_dir)
-    output_dir.mkdir(parents=True, exist_ok=True)
-    with _locked(output_dir):
+    with _disk_errors(output_dir), locked(output_folder(output_dir), LOCK):
+        # recover: temporaries of a build that was killed, then the last good manifest
+        clean_stale(output_dir)
         manifest = _read_manifest(output_dir)
         # load: validate every spec here, so ids are known before anything is written
         fingerprint = tool_fingerprint(templates)
@@ -105,7 +108,11 @@ def build_portfolio(
 def _spec_files(designs_dir: Path) -> list[Path]:
     if not designs_dir.is_dir():
         raise UsageError(f"{designs_dir}: not a folder of design specs")
-    return sorted(p for p in designs_dir.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    return sorted(
+        p
+        for p in designs_dir.iterdir()
+        if p.suffix in (".yaml", ".yml") and (p.is_file() or p.is_symlink())
+    )
 
 
 def tool_fingerprint(templates: Path | None) -> str:
@@ -188,8 +195,24 @@ def _render_all(
     if workers <= 1:
         return [_report(progress, _render_one(job, output_dir, templates)) for job in todo]
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(_render_one, job, output_dir, templates) for job in todo]
-        return [_report(progress, future.result()) for future in as_completed(futures)]
+        futures = [pool.submit(_render_in_worker, job, output_dir, templates) for job in todo]
+        try:
+            return [_report(progress, future.result()) for future in as_completed(futures)]
+        except BrokenProcessPool:
+            message = "a render worker died (out of memory, or killed); build again"
+            raise RenderError(message) from None
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)  # Ctrl-C: no design starts any more
+            raise
+
+
+def _render_in_worker(job: _Job, output_dir: Path, templates: Path | None) -> Outcome:
+    """`_render_one` in a worker process. Ctrl-C (which reaches the workers too) ends the
+    worker once the design under way has cleaned up, instead of starting the next one."""
+    try:
+        return _render_one(job, output_dir, templates)
+    except KeyboardInterrupt:
+        os._exit(130)
 
 
 def _report(progress: Callable[[Outcome], None] | None, outcome: Outcome) -> Outcome:
@@ -199,25 +222,34 @@ def _report(progress: Callable[[Outcome], None] | None, outcome: Outcome) -> Out
 
 
 def _render_one(job: _Job, output_dir: Path, templates: Path | None) -> Outcome:
-    """Render one design and its site page (runs in a worker process)."""
+    """Render one design, its thumbnail and its page, published together (in a worker)."""
     from .build import FORMATS, render_design
+
+    design_id = job.design.id
+    stage_page = partial(_stage_site_files, job.design, templates)
+    try:
+        rendered = render_design(job.design, output_dir, FORMATS, templates, extras=stage_page)
+    except MlsdError as exc:
+        return Outcome(job.source, "failed", design_id, f"{job.source}: {exc}")
+    except Exception as exc:  # a bug met by one design never stops the others
+        message = f"{job.source}: internal error, please report it: {type(exc).__name__}: {exc}"
+        return Outcome(job.source, "failed", design_id, printable(message))
+    folder = output_dir / design_id
+    files = sorted(p.relative_to(folder).as_posix() for p in rendered.files)
+    return Outcome(job.source, "built", design_id, files=tuple(files))
+
+
+def _stage_site_files(design: Design, templates: Path | None, scratch: Path) -> list[Path]:
+    """The thumbnail and the HTML page of a design, staged beside its other files."""
     from .graph import build_graph
     from .render.writeup import to_markdown
 
-    try:
-        rendered = render_design(job.design, output_dir, FORMATS, templates)
-        folder = output_dir / job.design.id
-        card = site.Card.of(job.design)
-        png = (folder / f"{job.design.id}.png").read_bytes()
-        write_atomic(folder / f"{job.design.id}-thumb.png", site.thumbnail(png))
-        writeup = to_markdown(job.design, build_graph(job.design), None, templates)
-        page = site.design_page(card, writeup, templates)
-        write_atomic(folder / "index.html", page.encode("utf-8"))
-    except MlsdError as exc:
-        return Outcome(job.source, "failed", job.design.id, str(exc))
-    files = sorted({p.relative_to(folder).as_posix() for p in rendered.files})
-    files += [f"{job.design.id}-thumb.png", "index.html"]
-    return Outcome(job.source, "built", job.design.id, files=tuple(files))
+    thumbnail = scratch / f"{design.id}-thumb.png"
+    thumbnail.write_bytes(site.thumbnail((scratch / f"{design.id}.png").read_bytes()))
+    writeup = to_markdown(design, build_graph(design), None, templates)
+    page = scratch / "index.html"
+    page.write_text(site.design_page(site.Card.of(design), writeup, templates), encoding="utf-8")
+    return [thumbnail, page]
 
 
 def _entries(manifest: dict[str, dict], todo: list[_Job], outcomes: list[Outcome]) -> dict:
@@ -252,7 +284,7 @@ def _remove_stale(output_dir: Path, manifest: dict[str, dict], entries: dict) ->
 
 def _write_site(output_dir: Path, entries: dict, templates: Path | None) -> None:
     cards = [site.Card.from_dict(entry["card"]) for entry in entries.values()]
-    (output_dir / "assets").mkdir(exist_ok=True)
+    real_folder(output_dir / "assets")
     for name in site.ASSETS:
         write_atomic(output_dir / "assets" / name, site.asset(name, templates))
     write_atomic(output_dir / "index.html", site.index_page(cards, templates).encode("utf-8"))
@@ -260,11 +292,35 @@ def _write_site(output_dir: Path, entries: dict, templates: Path | None) -> None
 
 
 def _read_manifest(output_dir: Path) -> dict[str, dict]:
+    """The designs of the last build; an entry that does not look like ours is dropped (its
+    design is then rebuilt), so a tampered manifest never names a path outside the folder."""
     try:
         data = json.loads((output_dir / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return data.get("designs", {}) if isinstance(data, dict) else {}
+    designs = data.get("designs") if isinstance(data, dict) else None
+    if not isinstance(designs, dict):
+        return {}
+    return {key: entry for key, entry in designs.items() if _sound_entry(key, entry)}
+
+
+# The design id pattern of model.ID_PATTERN (not imported: a no-op build skips pydantic).
+_DESIGN_ID = re.compile(r"[a-z][a-z0-9_-]{0,62}")
+_FILE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)?")
+_CARD_FIELDS = frozenset(site.Card.__dataclass_fields__)
+
+
+def _sound_entry(design_id: object, entry: object) -> bool:
+    if not isinstance(design_id, str) or not _DESIGN_ID.fullmatch(design_id):
+        return False
+    if not isinstance(entry, dict) or not isinstance(entry.get("digest"), str):
+        return False
+    card, files = entry.get("card"), entry.get("files")
+    if not isinstance(card, dict) or set(card) != _CARD_FIELDS or card["id"] != design_id:
+        return False
+    if not isinstance(card["tags"], list) or not isinstance(files, list):
+        return False
+    return all(isinstance(name, str) and _FILE_NAME.fullmatch(name) for name in files)
 
 
 def _manifest_bytes(entries: dict) -> bytes:
@@ -273,11 +329,10 @@ def _manifest_bytes(entries: dict) -> bytes:
 
 
 @contextmanager
-def _locked(output_dir: Path) -> Iterator[None]:
-    """One build at a time per output folder; a second one waits for the first."""
-    with open(output_dir / LOCK, "a+b") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+def _disk_errors(output_dir: Path) -> Iterator[None]:
+    """A full disk or a read-only folder is a clear render error, not a traceback."""
+    try:
+        yield
+    except OSError as exc:
+        where = exc.filename or output_dir
+        raise RenderError(f"{where}: {exc.strerror or exc}") from None

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 from .catalog import suggest
 from .errors import Problem, SpecError, shown
 from .load import Document, KeyPath, load_file
-from .model import ID_PATTERN, Design
+from .model import ID_PATTERN, MAX_COMPONENTS, MAX_FLOWS, Design
 from .tradeoffs import TRADEOFFS, unknown_tradeoff_message
 
 
@@ -39,13 +39,18 @@ def validate(doc: Document) -> Design:
 
 
 def check_references(doc: Document) -> list[Problem]:
-    ids = _component_ids(doc)
+    components = _items(doc.data.get("components"))
+    flows = _items(doc.data.get("flows"))
+    if len(components) > MAX_COMPONENTS or len(flows) > MAX_FLOWS:
+        return []  # the size is the problem to fix first (and checking would be quadratic)
+    ids = _component_ids(components)
     problems = [
-        doc.problem(path, f"duplicate component id '{cid}' (first defined at line {first})")
-        for cid, path, first in _duplicate_ids(doc)
+        doc.problem(path, f"duplicate component id '{shown(cid)}' (first defined at line {first})")
+        for cid, path, first in _duplicate_ids(doc, components)
     ]
-    for index, flow in _items(doc.data.get("flows")):
+    for index, flow in flows:
         problems += _check_flow(doc, index, flow, ids)
+    problems += _duplicate_flows(doc, flows)
     for index, choice in _items(doc.data.get("tradeoffs")):
         name = choice.get("name")
         if isinstance(name, str) and name not in TRADEOFFS:
@@ -61,15 +66,16 @@ def _items(value: Any) -> list[tuple[int, dict[str, Any]]]:
     return [(i, item) for i, item in enumerate(value) if isinstance(item, dict)]
 
 
-def _component_ids(doc: Document) -> list[str]:
-    components = _items(doc.data.get("components"))
-    return [c["id"] for _, c in components if isinstance(c.get("id"), str)]
+def _component_ids(components: list[tuple[int, dict[str, Any]]]) -> list[str]:
+    return list(dict.fromkeys(c["id"] for _, c in components if isinstance(c.get("id"), str)))
 
 
-def _duplicate_ids(doc: Document) -> list[tuple[str, KeyPath, int]]:
+def _duplicate_ids(
+    doc: Document, components: list[tuple[int, dict[str, Any]]]
+) -> list[tuple[str, KeyPath, int]]:
     seen: dict[str, int] = {}
     duplicates = []
-    for index, component in _items(doc.data.get("components")):
+    for index, component in components:
         cid = component.get("id")
         if not isinstance(cid, str):
             continue
@@ -92,6 +98,33 @@ def _check_flow(doc: Document, index: int, flow: dict[str, Any], ids: list[str])
         message = f"a flow from '{shown(flow['from'])}' to itself; point it at another component"
         problems.append(doc.problem(("flows", index), message))
     return problems
+
+
+def _duplicate_flows(doc: Document, flows: list[tuple[int, dict[str, Any]]]) -> list[Problem]:
+    """Two arrows with the same ends and the same label draw one arrow twice."""
+    seen: dict[tuple[str, ...], int] = {}
+    problems = []
+    for index, flow in flows:
+        key = _flow_key(flow)
+        if key is None:
+            continue
+        if key in seen:
+            first = seen[key]
+            message = (
+                f"the same flow as flows[{first}] (line {doc.mark(('flows', first)).line}): "
+                "same from, to and label; drop one or tell them apart by their labels"
+            )
+            problems.append(doc.problem(("flows", index), message))
+        else:
+            seen[key] = index
+    return problems
+
+
+def _flow_key(flow: dict[str, Any]) -> tuple[str, ...] | None:
+    ends, label = (flow.get("from"), flow.get("to")), flow.get("label")
+    if not all(isinstance(end, str) for end in ends) or not isinstance(label, str | None):
+        return None
+    return (*ends, " ".join((label or "").split()))
 
 
 # --- pydantic errors → located problems ---
@@ -127,6 +160,8 @@ def _message(path: KeyPath, error: Any) -> str:
     kind, value = error["type"], error.get("input")
     if kind == "missing":
         return "missing required key"
+    if value is None and kind in _EMPTY_KINDS:
+        return "has no value; give it one"
     if kind == "extra_forbidden":
         allowed = _allowed_keys(path[:-1])
         return f"unknown key{suggest(str(path[-1]), allowed)}; allowed: {', '.join(allowed)}"
@@ -142,6 +177,9 @@ def _message(path: KeyPath, error: Any) -> str:
     return _FRIENDLY.get(kind, "{msg}").format(msg=error["msg"], **error.get("ctx", {}))
 
 
+_EMPTY_KINDS = frozenset(
+    {"string_type", "list_type", "model_type", "model_attributes_type", "float_type", "int_type"}
+)
 _FRIENDLY = {
     "string_too_short": "must not be empty",
     "string_too_long": "is longer than {max_length} characters; shorten it",
@@ -154,6 +192,7 @@ _FRIENDLY = {
     "model_attributes_type": "must be a mapping (key: value per line)",
     "int_parsing": "must be a whole number",
     "float_parsing": "must be a number (K, M, B, T suffixes allowed)",
+    "finite_number": "must be a finite number",
 }
 
 

@@ -1,20 +1,38 @@
-"""Writing into the output folder: whole files or nothing, never through a symbolic link."""
+"""Writing into the output folder: whole files or nothing, never through a symbolic link.
+
+Every temporary file or folder is named `.mlsd-tmp-<pid>-<name>-<random>`: hidden, and
+owned by a process. One killed mid-way (`kill -9`, a crash, a power cut of the job) leaves
+its temporaries behind; the next run removes those whose process is gone (`clean_stale`).
+"""
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import os
+import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
-from .errors import RenderError
+from .errors import RenderError, UsageError
+
+TEMP_MARK = ".mlsd-tmp-"
+
+
+def temp_prefix(name: str) -> str:
+    """The start of a temporary name for `name`, owned by this process."""
+    return f"{TEMP_MARK}{os.getpid()}-{name}-"
 
 
 def write_atomic(path: Path, data: bytes) -> Path:
     """Write a file whole or not at all: a temporary file beside it, then one rename."""
-    if path.is_symlink():
-        raise RenderError(f"{path}: is a symbolic link; remove it")
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
+    refuse_link(path)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix(path.name))
     try:
+        os.fchmod(handle, 0o666 & ~_umask())  # mkstemp's 0600 would hide a site from its server
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
         os.replace(temporary, path)
@@ -22,3 +40,103 @@ def write_atomic(path: Path, data: bytes) -> Path:
         Path(temporary).unlink(missing_ok=True)
         raise
     return path
+
+
+@cache
+def _umask() -> int:
+    """The process's umask (read once: reading it means setting it)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def refuse_link(path: Path) -> None:
+    """A symbolic link where we would write is an error: it could point anywhere."""
+    if path.is_symlink():
+        raise RenderError(f"{path}: is a symbolic link; mlsd never writes through one, remove it")
+
+
+def real_folder(path: Path) -> Path:
+    """`path` as a plain folder (created if missing); a link or a file there is an error."""
+    refuse_link(path)
+    if path.exists() and not path.is_dir():
+        raise RenderError(f"{path}: exists and is not a folder; remove it")
+    path.mkdir(exist_ok=True)
+    return path
+
+
+def output_folder(path: Path) -> Path:
+    """The output folder of a command (created if missing); a link or a file is refused."""
+    if path.is_symlink():
+        raise UsageError(f"{path}: the output folder is a symbolic link; give the real folder")
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"{path}: output path exists and is not a folder")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def clean_stale(folder: Path, depth: int = 3) -> list[Path]:
+    """Remove the temporaries of processes that no longer run, in `folder` and below it
+    (`depth` levels, never through a link); return what was removed."""
+    removed: list[Path] = []
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError:
+        return removed
+    for entry in entries:
+        path = Path(entry.path)
+        if entry.name.startswith(TEMP_MARK):
+            if not _owner_alive(entry.name):
+                _remove(path)
+                removed.append(path)
+        elif depth > 1 and entry.is_dir(follow_symlinks=False):
+            removed += clean_stale(path, depth - 1)
+    return removed
+
+
+def _owner_alive(name: str) -> bool:
+    pid = name[len(TEMP_MARK) :].split("-", 1)[0]
+    if not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process: alive
+    return not _zombie(int(pid))
+
+
+def _zombie(pid: int) -> bool:
+    """A killed process its parent has not reaped yet (Linux; elsewhere: never)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rpartition(")")[2].split()[:1] in (["Z"], ["X"])
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
+_LOCK_FLAGS = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+
+
+@contextmanager
+def locked(folder: Path, name: str) -> Iterator[None]:
+    """Hold an exclusive lock on `folder/name` (created if missing): others wait their turn."""
+    try:
+        handle = os.open(folder / name, _LOCK_FLAGS, 0o644)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise RenderError(f"{folder / name}: is a symbolic link; remove it") from None
+        raise
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # closing releases the lock

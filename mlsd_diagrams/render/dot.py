@@ -122,8 +122,14 @@ def _lines(text: str, width: int) -> list[str]:
 
 def _wrapped(text: str, width: int) -> str:
     """User text for a plain DOT label: escaped (no HTML, no escape sequences), wrapped."""
-    return graphviz.nohtml("\\n".join(graphviz.escape(line) for line in _lines(text, width)))
+    lines = (_plain(line) for line in _lines(text, width))
+    return graphviz.nohtml("\\n".join(lines))
 
 
 def _text(text: str) -> str:
-    return graphviz.escape(" ".join(text.split()))
+    return _plain(" ".join(text.split()))
+
+
+def _plain(text: str) -> str:
+    """Graphviz expands entities even in plain labels: `&` must stay an ampersand."""
+    return graphviz.escape(text.replace("&", "&amp;"))

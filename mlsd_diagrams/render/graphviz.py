@@ -1,23 +1,43 @@
-"""Run Graphviz `dot` ourselves: one layout, every requested format, bounded in time and memory."""
+"""Run Graphviz `dot` ourselves: one layout, every requested format, bounded in time and memory.
+
+Before the first layout of a process, `dot -V` tells which Graphviz this is: the DOT we write
+needs HTML-like labels with images and `newrank`, so an older one is refused with a clear
+message rather than drawing a broken picture.
+"""
 
 from __future__ import annotations
 
 import os
+import re
 import resource
 import shutil
+import signal
 import subprocess
+from functools import cache
 from pathlib import Path
 
-from ..errors import GraphvizFailedError, GraphvizNotFoundError, GraphvizTimeoutError
+from ..errors import (
+    GraphvizFailedError,
+    GraphvizNotFoundError,
+    GraphvizTimeoutError,
+    GraphvizTooOldError,
+    UsageError,
+    printable,
+)
 
 TIMEOUT_SECONDS = 60.0
+TIMEOUT_VARIABLE = "MLSD_DOT_TIMEOUT"
+VERSION_TIMEOUT_SECONDS = 10.0
 MEMORY_LIMIT_BYTES = 2 * 1024**3
+MINIMUM_VERSION = (2, 40)
 INSTALL_HINT = (
     "install Graphviz: `apt-get install graphviz` (Debian/Ubuntu) or `brew install graphviz`"
 )
 
 # What `dot -T` is asked for, per output format of ours.
 RENDERERS = {"png": "png", "svg": "svg", "pdf": "pdf"}
+
+_VERSION = re.compile(rb"version\s+(\d+)\.(\d+)(?:\.(\d+))?")
 
 
 def find_dot() -> str:
@@ -27,45 +47,117 @@ def find_dot() -> str:
     return dot
 
 
+def checked_dot() -> str:
+    """The `dot` on PATH, once its version is known to be recent enough."""
+    dot = find_dot()
+    version = dot_version(dot)
+    if version < MINIMUM_VERSION:
+        raise GraphvizTooOldError(
+            f"Graphviz `dot` {'.'.join(map(str, version))} ({dot}) is too old; mlsd needs "
+            f"{'.'.join(map(str, MINIMUM_VERSION))} or newer (HTML-like labels, newrank); "
+            + INSTALL_HINT.replace("install", "upgrade", 1)
+        )
+    return dot
+
+
+@cache
+def dot_version(dot: str) -> tuple[int, ...]:
+    """The version `dot -V` reports, asked once per `dot` per process."""
+    done = _run([dot, "-V"], b"", VERSION_TIMEOUT_SECONDS, f"`{dot} -V`")
+    match = _VERSION.search(done.stderr + done.stdout)
+    if done.returncode != 0 or match is None:
+        raise GraphvizFailedError(_failure(done, f"`{dot} -V`", "did not print its version"))
+    return tuple(int(part) for part in match.groups() if part is not None)
+
+
+def timeout_seconds() -> float:
+    """The layout's time budget: MLSD_DOT_TIMEOUT seconds if set, else 60."""
+    value = os.environ.get(TIMEOUT_VARIABLE, "").strip()
+    if not value:
+        return TIMEOUT_SECONDS
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds <= 24 * 3600:
+        raise UsageError(f"{TIMEOUT_VARIABLE}={printable(value)}: give a number of seconds > 0")
+    return seconds
+
+
 def run_dot(
     source: str,
     outputs: dict[str, Path],
     image_path: list[Path],
-    timeout: float = TIMEOUT_SECONDS,
+    timeout: float | None = None,
 ) -> None:
     """Lay `source` out once and write each format in `outputs` ({"png": path, ...})."""
-    command = [find_dot(), f"-Gimagepath={os.pathsep.join(str(p) for p in image_path)}"]
+    command = [checked_dot(), f"-Gimagepath={os.pathsep.join(str(p) for p in image_path)}"]
     for fmt, path in outputs.items():
         command += [f"-T{RENDERERS[fmt]}", f"-o{path}"]
+    done = _run(command, source.encode("utf-8"), timeout or timeout_seconds(), "`dot`")
+    if done.returncode != 0:
+        raise GraphvizFailedError(_failure(done, "`dot`"))
+
+
+def _run(
+    command: list[str], data: bytes, timeout: float, name: str
+) -> subprocess.CompletedProcess[bytes]:
     try:
-        done = subprocess.run(
+        return subprocess.run(
             command,
-            input=source.encode("utf-8"),
+            input=data,
             capture_output=True,
             timeout=timeout,
-            preexec_fn=_limit_memory,
+            preexec_fn=_limit_resources,
             check=False,
         )
     except subprocess.TimeoutExpired:
         raise GraphvizTimeoutError(
-            f"Graphviz `dot` took longer than {timeout:g} s; split the design into smaller views"
+            f"Graphviz {name} took longer than {timeout:g} s and was stopped; split the design "
+            f"into smaller views (or set {TIMEOUT_VARIABLE} to a number of seconds)"
         ) from None
     except FileNotFoundError:
         raise GraphvizNotFoundError(
-            f"Graphviz `dot` could not be started; {INSTALL_HINT}"
+            f"Graphviz {name} could not be started; {INSTALL_HINT}"
         ) from None
-    if done.returncode != 0:
-        raise GraphvizFailedError(_failure(done))
+    except OSError as exc:
+        raise GraphvizFailedError(
+            f"Graphviz {name} could not be started: {exc.strerror or exc}"
+        ) from None
 
 
-def _failure(done: subprocess.CompletedProcess[bytes]) -> str:
+def _failure(done: subprocess.CompletedProcess[bytes], name: str, what: str | None = None) -> str:
     if done.returncode < 0:
-        reason = f"was killed by signal {-done.returncode}"
+        reason = (
+            f"crashed ({_signal_name(-done.returncode)}); it may have run out of memory "
+            f"(limit {MEMORY_LIMIT_BYTES // 1024**3} GB) or hit a Graphviz bug: try a "
+            "smaller design or another Graphviz version"
+        )
+    elif what is not None:
+        reason = what
     else:
-        reason = f"exited with status {done.returncode}"
-    details = done.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
-    return f"Graphviz `dot` {reason}" + (": " + " / ".join(details) if details else "")
+        reason = f"failed with exit status {done.returncode}"
+    lines = done.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
+    details = printable(" / ".join(line.strip() for line in lines))[:500]
+    return f"Graphviz {name} {reason}" + (f": {details}" if details else "")
 
 
-def _limit_memory() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT_BYTES, MEMORY_LIMIT_BYTES))
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
+
+
+def _limit_resources() -> None:
+    """In the child, before `dot` starts: a memory cap, and no core file when it crashes."""
+    _lower(resource.RLIMIT_AS, MEMORY_LIMIT_BYTES)
+    _lower(resource.RLIMIT_CORE, 0)
+
+
+def _lower(which: int, limit: int) -> None:
+    """Set a limit, never above the hard limit already in force (that would fail)."""
+    _soft, hard = resource.getrlimit(which)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(which, (limit, limit))

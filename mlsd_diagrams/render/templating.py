@@ -8,6 +8,7 @@ escaping filter of the target language (`md`, `cell`, `mermaid`, `py`).
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,9 @@ from . import text
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
 
 
+@cache
 def environment(user_dir: Path | None = None) -> SandboxedEnvironment:
+    """One environment per templates folder, so each template is compiled once per process."""
     folders = [TEMPLATES_DIR]
     if user_dir is not None:
         if not user_dir.is_dir():

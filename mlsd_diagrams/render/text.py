@@ -5,7 +5,7 @@ from __future__ import annotations
 import pprint
 import re
 
-_MD_ANYWHERE = re.compile(r"([\\`*_\[\]|~#!{}])")
+_MD_ANYWHERE = re.compile(r"([\\`*_\[\]|~#!{}$])")  # `$`: GitHub math
 _MD_LIST_MARK = re.compile(r"^([-+=])")
 _MD_NUMBERED = re.compile(r"^(\d+)([.)])(?=\s|$)")
 _MD_ENTITY = re.compile(r"&(?=#?\w+;)")

@@ -1,0 +1,299 @@
+"""Failure injection: Graphviz missing, old, crashing or too slow; builds run at once into one
+folder; builds killed mid-way. Every failure is a clear message and a non-zero exit; nothing
+of the previous outputs is lost; no partial file is ever visible."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import DESIGNS, MINIMAL
+
+from mlsd_diagrams.cli import cli
+from mlsd_diagrams.render.graphviz import MEMORY_LIMIT_BYTES
+from mlsd_diagrams.write import TEMP_MARK
+
+MLSD = [sys.executable, "-m", "mlsd_diagrams"]
+SAMPLE = ["street-view-blurring", "similar-listings", "ad-click-prediction"]
+REAL_DOT = shutil.which("dot") or "dot"
+
+
+def run(*args: str) -> object:
+    return CliRunner().invoke(cli, list(args))
+
+
+def report(capsys: pytest.CaptureFixture[str], line: str) -> None:
+    with capsys.disabled():
+        print(f"\n{line}")
+
+
+@pytest.fixture
+def designs(tmp_path: Path) -> Path:
+    folder = tmp_path / "designs"
+    folder.mkdir()
+    for name in SAMPLE:
+        shutil.copy(next(d for d in DESIGNS if d.stem == name), folder)
+    return folder
+
+
+@pytest.fixture
+def spec(tmp_path: Path) -> Path:
+    path = tmp_path / "tiny.yaml"
+    path.write_text(MINIMAL)
+    return path
+
+
+def fake_dot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str) -> Path:
+    """Put a `dot` shell script first on PATH; `$REAL` in `body` is the real one."""
+    folder = tmp_path / "fake-bin"
+    folder.mkdir(exist_ok=True)
+    script = folder / "dot"
+    script.write_text(f"#!/bin/sh\nREAL={REAL_DOT}\n{body}\n")
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
+    return script
+
+
+def visible(folder: Path) -> dict[str, bytes]:
+    """Every file of an output folder but the temporaries, with its bytes."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not any(part.startswith(TEMP_MARK) for part in p.parts)
+    }
+
+
+def temporaries(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob(f"{TEMP_MARK}*"))
+
+
+# --- Graphviz missing, old, crashing, slow ---
+
+
+def test_missing_dot_fails_render_and_build_clearly(spec: Path, tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path / "no-bin"))
+    out = tmp_path / "out"
+    result = run("render", str(spec), "-o", str(out), "-f", "svg")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"{spec}: Graphviz `dot` was not found on PATH; install Graphviz: `apt-get install "
+        "graphviz` (Debian/Ubuntu) or `brew install graphviz`\n"
+    )
+    result = run("build", str(spec.parent), "-o", str(out))
+    assert result.exit_code == 1
+    assert "tiny.yaml: Graphviz `dot` was not found on PATH" in result.stderr
+    assert "1 designs: 0 built, 0 skipped, 1 failed" in result.output
+    assert not (out / "tiny").exists() and temporaries(out) == []
+    # the text formats need no Graphviz
+    assert run("render", str(spec), "-o", str(out), "-f", "md,py,dot").exit_code == 0
+
+
+def test_an_old_dot_is_refused_before_anything_is_written(spec: Path, tmp_path: Path, monkeypatch):
+    fake_dot(tmp_path, monkeypatch, 'echo "dot - graphviz version 2.30.0 (20130214.1330)" >&2')
+    out = tmp_path / "out"
+    result = run("render", str(spec), "-o", str(out), "-f", "png,svg")
+    assert result.exit_code == 1
+    assert re.fullmatch(
+        rf"{re.escape(str(spec))}: Graphviz `dot` 2\.30\.0 \(.*/fake-bin/dot\) is too old; "
+        r"mlsd needs 2\.40 or newer \(HTML-like labels, newrank\); upgrade Graphviz: .*\n",
+        result.stderr,
+    )
+    assert list(out.iterdir()) == []
+
+
+def test_a_dot_without_a_version_is_a_clear_error(spec: Path, tmp_path: Path, monkeypatch):
+    fake_dot(tmp_path, monkeypatch, 'echo "this is not graphviz" >&2')
+    result = run("render", str(spec), "-o", str(tmp_path / "out"), "-f", "svg")
+    assert result.exit_code == 1
+    assert "-V` did not print its version: this is not graphviz" in result.stderr
+
+
+def test_a_crashing_dot_is_reported_and_leaves_nothing(spec: Path, tmp_path: Path, monkeypatch):
+    fake_dot(
+        tmp_path,
+        monkeypatch,
+        'if [ "$1" = -V ]; then exec $REAL -V; fi\necho "trouble in init_rank" >&2\nkill -ABRT $$',
+    )
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "out"
+    result = run("render", str(spec), "-o", str(out), "-f", "png,svg,md")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"{spec}: Graphviz `dot` crashed (SIGABRT); it may have run out of memory (limit 2 GB) "
+        "or hit a Graphviz bug: try a smaller design or another Graphviz version: "
+        "trouble in init_rank\n"
+    )
+    assert list(out.iterdir()) == []  # not even the write-up: a design is whole or absent
+    assert not list(tmp_path.glob("core*"))  # no core dump
+
+
+def test_dot_runs_with_a_memory_cap_and_no_core_dumps(spec: Path, tmp_path: Path, monkeypatch):
+    limits = tmp_path / "limits"
+    fake_dot(
+        tmp_path,
+        monkeypatch,
+        f'if [ "$1" = -V ]; then exec $REAL -V; fi\n(ulimit -v; ulimit -c) > {limits}\nexit 3',
+    )
+    result = run("render", str(spec), "-o", str(tmp_path / "out"), "-f", "svg")
+    assert result.exit_code == 1 and "Graphviz `dot` failed with exit status 3" in result.stderr
+    assert limits.read_text().split() == [str(MEMORY_LIMIT_BYTES // 1024), "0"]
+
+
+def pathological(folder: Path) -> Path:
+    """60 boxes in one cluster and 300 labelled arrows between them: valid, and several
+    seconds of layout for `dot`."""
+    boxes = "".join(
+        f"  - {{id: c{i}, kind: cache, label: Component number {i} with a long label, "
+        "stage: serving}\n"
+        for i in range(60)
+    )
+    pairs = [(a, b) for a in range(60) for b in range(60) if a != b]
+    arrows = "".join(
+        f"  - {{from: c{a}, to: c{b}, label: flow {n} carries data}}\n"
+        for n, (a, b) in enumerate(pairs[7::11][:300])
+    )
+    path = folder / "knot.yaml"
+    path.write_text(f"id: knot\ntitle: Knot\nprompt: P.\ncomponents:\n{boxes}flows:\n{arrows}")
+    return path
+
+
+def test_a_layout_past_its_time_budget_is_stopped(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("MLSD_DOT_TIMEOUT", "1")
+    spec = pathological(tmp_path)
+    started = time.perf_counter()
+    result = run("render", str(spec), "-o", str(tmp_path / "out"), "-f", "svg")
+    elapsed = time.perf_counter() - started
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"{spec}: Graphviz `dot` took longer than 1 s and was stopped; split the design into "
+        "smaller views (or set MLSD_DOT_TIMEOUT to a number of seconds)\n"
+    )
+    assert elapsed < 5, f"the budget held: {elapsed:.1f} s"
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+# --- builds at once, builds killed ---
+
+
+def build(designs: Path, out: Path, *extra: str, **kwargs: object) -> subprocess.Popen[str]:
+    command = [*MLSD, "build", str(designs), "-o", str(out), *extra]
+    return subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs
+    )  # type: ignore[call-overload]
+
+
+def test_two_builds_into_one_folder_both_finish(designs: Path, tmp_path: Path, capsys):
+    out, reference = tmp_path / "out", tmp_path / "reference"
+    first, second = build(designs, out, "-j", "1"), build(designs, out, "-j", "1")
+    results = [process.communicate(timeout=120) for process in (first, second)]
+    assert [first.returncode, second.returncode] == [0, 0], results
+    summaries = sorted(re.sub(r" in .*", "", stdout.splitlines()[0]) for stdout, _ in results)
+    assert summaries == [
+        "3 designs: 0 built, 3 skipped, 0 failed",  # it waited, then found everything done
+        "3 designs: 3 built, 0 skipped, 0 failed",
+    ]
+    assert build(designs, reference, "-j", "1").wait(timeout=120) == 0
+    assert visible(out) == visible(reference) and temporaries(out) == []
+    report(
+        capsys,
+        f"two builds at once: {' / '.join(summaries)}; {len(visible(out))} files "
+        "byte-identical to a build alone",
+    )
+
+
+def change_titles(designs: Path) -> None:
+    for spec in designs.glob("*.yaml"):
+        text = spec.read_text()
+        spec.write_text(re.sub(r"^title: (.*)$", r"title: \1 (v2)", text, count=1, flags=re.M))
+
+
+def wait_for(path: Path, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not path.exists():
+        assert time.monotonic() < deadline, f"{path} never appeared"
+        time.sleep(0.02)
+
+
+def test_a_build_killed_mid_way_leaves_the_previous_outputs(
+    designs: Path, tmp_path: Path, monkeypatch, capsys
+):
+    out = tmp_path / "out"
+    assert build(designs, out, "-j", "2").wait(timeout=120) == 0
+    before = visible(out)
+    change_titles(designs)
+    marker = tmp_path / "rendering"
+    fake_dot(
+        tmp_path, monkeypatch, f'if [ "$1" = -V ]; then exec $REAL -V; fi\ntouch {marker}\nsleep 30'
+    )
+    killed = build(designs, out, "-j", "2", start_new_session=True)
+    wait_for(marker)  # the first design is being laid out: its files are staged, unpublished
+    os.killpg(killed.pid, signal.SIGKILL)  # kill -9 of the build and its workers
+    killed.wait(timeout=10)
+    assert visible(out) == before, "every previous file is byte-identical"
+    left = temporaries(out)
+    assert left, "the killed build left its temporaries (hidden)"
+    monkeypatch.undo()
+    rebuilt = build(designs, out, "-j", "2")
+    stdout, stderr = rebuilt.communicate(timeout=120)
+    assert rebuilt.returncode == 0, stderr
+    assert stdout.startswith("3 designs: 3 built, 0 skipped, 0 failed")
+    assert temporaries(out) == [], "the next build removed them"
+    assert "(v2)" in (out / "index.html").read_text()
+    report(
+        capsys,
+        f"kill -9 while rendering: {len(before)} files byte-identical, "
+        f"{len(left)} hidden temporaries left, removed by the next build "
+        f"({stdout.split(' in ')[0]})",
+    )
+
+
+def test_ctrl_c_mid_build_leaves_the_previous_outputs_and_no_temporaries(
+    designs: Path, tmp_path: Path, monkeypatch
+):
+    out = tmp_path / "out"
+    assert build(designs, out, "-j", "2").wait(timeout=120) == 0
+    before = visible(out)
+    change_titles(designs)
+    marker = tmp_path / "rendering"
+    fake_dot(
+        tmp_path, monkeypatch, f'if [ "$1" = -V ]; then exec $REAL -V; fi\ntouch {marker}\nsleep 30'
+    )
+    interrupted = build(designs, out, "-j", "2", start_new_session=True)
+    wait_for(marker)
+    os.killpg(interrupted.pid, signal.SIGINT)  # Ctrl-C reaches the whole process group
+    interrupted.communicate(timeout=30)
+    assert interrupted.returncode != 0
+    assert visible(out) == before
+    assert temporaries(out) == [], "an interrupted build cleans up after itself"
+
+
+def test_kills_at_any_moment_leave_only_whole_files(designs: Path, tmp_path: Path, capsys):
+    """SIGKILL at several moments of a rebuild (starting, rendering, publishing): every
+    visible file is always the old one or the new one, byte for byte, never a partial."""
+    out, old, new = tmp_path / "out", tmp_path / "old", tmp_path / "new"
+    assert build(designs, old, "-j", "2").wait(timeout=120) == 0
+    old_files = visible(old)
+    change_titles(designs)
+    assert build(designs, new, "-j", "2").wait(timeout=120) == 0
+    new_files, seen = visible(new), []
+    for delay in (0.4, 0.8, 1.2):
+        shutil.copytree(old, out)
+        process = build(designs, out, "-j", "2", start_new_session=True)
+        time.sleep(delay)
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+        files = visible(out)
+        for name, data in files.items():
+            assert data in (old_files.get(name), new_files.get(name)), f"{name} after {delay} s"
+        new = sum(1 for name, data in files.items() if data != old_files.get(name))
+        seen.append(f"{delay} s: {len(files) - new} old + {new} new")
+        shutil.rmtree(out)
+    report(capsys, "kill -9 at " + ", ".join(seen) + " files, none partial")
