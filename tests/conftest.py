@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -49,6 +50,22 @@ def assert_golden(name: str, actual: str) -> None:
         f"{name} differs from its golden file; see {got_path.name} beside it. If the change is "
         "intended, rerun with MLSD_ACCEPT=1 and review the diff of tests/golden/."
     )
+
+
+SAMPLE = ["video-recommendation", "people-you-may-know", "visual-search"]
+
+
+def copy_designs(folder: Path, names: list[str]) -> Path:
+    """A folder holding copies of some example designs, to build and break."""
+    folder.mkdir()
+    for name in names:
+        shutil.copy(next(d for d in DESIGNS if d.stem == name), folder)
+    return folder
+
+
+@pytest.fixture
+def designs(tmp_path: Path) -> Path:
+    return copy_designs(tmp_path / "designs", SAMPLE)
 
 
 @pytest.fixture

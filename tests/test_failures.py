@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import DESIGNS, MINIMAL
+from conftest import MINIMAL, copy_designs
 
 from mlsd_diagrams.cli import cli
 from mlsd_diagrams.render.graphviz import MEMORY_LIMIT_BYTES
@@ -26,6 +26,11 @@ SAMPLE = ["street-view-blurring", "similar-listings", "ad-click-prediction"]
 REAL_DOT = shutil.which("dot") or "dot"
 
 
+@pytest.fixture
+def designs(tmp_path: Path) -> Path:
+    return copy_designs(tmp_path / "designs", SAMPLE)
+
+
 def run(*args: str) -> object:
     return CliRunner().invoke(cli, list(args))
 
@@ -33,15 +38,6 @@ def run(*args: str) -> object:
 def report(capsys: pytest.CaptureFixture[str], line: str) -> None:
     with capsys.disabled():
         print(f"\n{line}")
-
-
-@pytest.fixture
-def designs(tmp_path: Path) -> Path:
-    folder = tmp_path / "designs"
-    folder.mkdir()
-    for name in SAMPLE:
-        shutil.copy(next(d for d in DESIGNS if d.stem == name), folder)
-    return folder
 
 
 @pytest.fixture

@@ -7,23 +7,11 @@ import re
 import shutil
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
-from conftest import DESIGNS
+from conftest import SAMPLE
 
 from mlsd_diagrams.cli import cli
 from mlsd_diagrams.portfolio import MANIFEST, build_portfolio
-
-SAMPLE = ["video-recommendation", "people-you-may-know", "visual-search"]
-
-
-@pytest.fixture
-def designs(tmp_path: Path) -> Path:
-    folder = tmp_path / "designs"
-    folder.mkdir()
-    for name in SAMPLE:
-        shutil.copy(next(d for d in DESIGNS if d.stem == name), folder)
-    return folder
 
 
 def statuses(summary) -> dict[str, str]:
