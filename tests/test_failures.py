@@ -218,9 +218,10 @@ def wait_for(path: Path, seconds: float = 30) -> None:
         time.sleep(0.02)
 
 
-def test_a_build_killed_mid_way_leaves_the_previous_outputs(
-    designs: Path, tmp_path: Path, monkeypatch, capsys
-):
+def stuck_rebuild(designs: Path, tmp_path: Path, monkeypatch):
+    """A finished build, then a second one (titles changed) stuck inside `dot`: the first
+    design is being laid out, its files staged, none published. Returns the output folder,
+    the first build's files and the stuck build's process (in its own process group)."""
     out = tmp_path / "out"
     assert build(designs, out, "-j", "2").wait(timeout=120) == 0
     before = visible(out)
@@ -229,8 +230,15 @@ def test_a_build_killed_mid_way_leaves_the_previous_outputs(
     fake_dot(
         tmp_path, monkeypatch, f'if [ "$1" = -V ]; then exec $REAL -V; fi\ntouch {marker}\nsleep 30'
     )
-    killed = build(designs, out, "-j", "2", start_new_session=True)
-    wait_for(marker)  # the first design is being laid out: its files are staged, unpublished
+    process = build(designs, out, "-j", "2", start_new_session=True)
+    wait_for(marker)
+    return out, before, process
+
+
+def test_a_build_killed_mid_way_leaves_the_previous_outputs(
+    designs: Path, tmp_path: Path, monkeypatch, capsys
+):
+    out, before, killed = stuck_rebuild(designs, tmp_path, monkeypatch)
     os.killpg(killed.pid, signal.SIGKILL)  # kill -9 of the build and its workers
     killed.wait(timeout=10)
     assert visible(out) == before, "every previous file is byte-identical"
@@ -254,16 +262,7 @@ def test_a_build_killed_mid_way_leaves_the_previous_outputs(
 def test_ctrl_c_mid_build_leaves_the_previous_outputs_and_no_temporaries(
     designs: Path, tmp_path: Path, monkeypatch
 ):
-    out = tmp_path / "out"
-    assert build(designs, out, "-j", "2").wait(timeout=120) == 0
-    before = visible(out)
-    change_titles(designs)
-    marker = tmp_path / "rendering"
-    fake_dot(
-        tmp_path, monkeypatch, f'if [ "$1" = -V ]; then exec $REAL -V; fi\ntouch {marker}\nsleep 30'
-    )
-    interrupted = build(designs, out, "-j", "2", start_new_session=True)
-    wait_for(marker)
+    out, before, interrupted = stuck_rebuild(designs, tmp_path, monkeypatch)
     os.killpg(interrupted.pid, signal.SIGINT)  # Ctrl-C reaches the whole process group
     interrupted.communicate(timeout=30)
     assert interrupted.returncode != 0
