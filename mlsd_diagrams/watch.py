@@ -7,6 +7,7 @@ debounce them into one run.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -21,10 +22,23 @@ def watch(
     announce: Callable[[list[Path]], None],
     stop: threading.Event | None = None,
 ) -> None:
-    """Run `job` now and after every burst of changes to `targets` (files or folders)."""
+    """Run `job` now and after every burst of changes to `targets` (files or folders).
+
+    Ctrl-C ends watching quietly, whether it lands while waiting or while `job` runs (jobs
+    publish their files atomically, so an interrupted one leaves the previous outputs).
+    """
+    with contextlib.suppress(KeyboardInterrupt):
+        _watch_until_stopped([path.resolve() for path in targets], job, announce, stop)
+
+
+def _watch_until_stopped(
+    targets: list[Path],
+    job: Callable[[], None],
+    announce: Callable[[list[Path]], None],
+    stop: threading.Event | None,
+) -> None:
     import watchfiles
 
-    targets = [path.resolve() for path in targets]
     folders = sorted({path if path.is_dir() else path.parent for path in targets})
     job()
     changes = watchfiles.watch(

@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from mlsd_diagrams.cli import cli
 from mlsd_diagrams.model import json_schema
 from mlsd_diagrams.review import review_file
 from mlsd_diagrams.validate import load_design
+from mlsd_diagrams.watch import watch
 
 
 def run(*args: str):
@@ -101,3 +103,26 @@ def test_watch_rerenders_on_save_reports_errors_and_stops_cleanly(tmp_path: Path
     assert process.returncode == 0, stderr
     assert "unknown component kind 'clint'" in stderr
     assert stdout.count("tiny: wrote tiny.dot") >= 3
+
+
+def test_ctrl_c_during_a_rerender_stops_watching_cleanly(tmp_path: Path):
+    # Ctrl-C often lands while a job runs, not while waiting for changes; both must end
+    # watch mode quietly instead of aborting with "Aborted!" and exit code 1.
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("id: x\n")
+    calls = []
+
+    def job():
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+
+    save = threading.Timer(1.0, lambda: spec.write_text("id: y\n"))
+    give_up = threading.Event()
+    safety = threading.Timer(20.0, give_up.set)
+    save.start(), safety.start()
+    try:
+        watch([spec], job, announce=lambda _paths: None, stop=give_up)
+    finally:
+        save.cancel(), safety.cancel()
+    assert len(calls) == 2
