@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := graphviz fonts-dejavu-core
+APT_PACKAGES := graphviz fonts-dejavu-core fonts-humor-sans
 # The browser tests drive the system's Chromium (Playwright never downloads a browser here).
 TEST_APT_PACKAGES := chromium
 
@@ -12,10 +12,12 @@ TEST_APT_PACKAGES := chromium
 
 setup: system-deps $(VENV)/.installed
 
-# Graphviz (`dot`) and the DejaVu fonts the diagrams are laid out with.
+# Graphviz (`dot`), the DejaVu fonts the diagrams are laid out with, and Humor Sans, the
+# handwriting font of the whiteboard theme.
 system-deps:
-	@if ! command -v dot >/dev/null || ! fc-list 2>/dev/null | grep -q DejaVuSans.ttf; then \
-		$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES)" BREW="graphviz"; \
+	@if ! command -v dot >/dev/null || ! fc-list 2>/dev/null | grep -q DejaVuSans.ttf \
+		|| ! fc-list 2>/dev/null | grep -qi "Humor Sans"; then \
+		$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES)" BREW="graphviz font-humor-sans"; \
 	fi
 
 test-deps:

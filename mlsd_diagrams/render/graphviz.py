@@ -89,14 +89,23 @@ def run_dot(
     outputs: dict[str, Path],
     image_path: list[Path],
     timeout: float | None = None,
-) -> None:
-    """Lay `source` out once and write each format in `outputs` ({"png": path, ...})."""
+    *,
+    layout: bool = False,
+) -> bytes:
+    """Lay `source` out once and write each format in `outputs` ({"png": path, ...}).
+
+    With `layout`, also return the laid-out graph as Graphviz JSON (positions of every node,
+    edge, label and cluster), from the same single layout as the files.
+    """
     command = [checked_dot(), f"-Gimagepath={os.pathsep.join(str(p) for p in image_path)}"]
     for fmt, path in outputs.items():
         command += [f"-T{RENDERERS[fmt]}", f"-o{path}"]
+    if layout:
+        command.append("-Tjson")
     done = _run(command, source.encode("utf-8"), timeout or timeout_seconds(), "`dot`")
     if done.returncode != 0:
         raise GraphvizFailedError(_failure(done, "`dot`"))
+    return done.stdout
 
 
 def _run(

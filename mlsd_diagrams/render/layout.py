@@ -1,0 +1,184 @@
+"""Where Graphviz put everything: the laid-out graph, read from `dot -Tjson`.
+
+Coordinates are in points (1/72 inch), turned to screen convention: the origin at the top
+left of the drawing, y growing downwards (Graphviz counts y upwards). The readability check
+and the Excalidraw export read the picture from here, so they see exactly what `dot` drew.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from .. import catalog
+from ..errors import GraphvizFailedError
+from .graphviz import run_dot
+
+Point = tuple[float, float]
+
+
+@dataclass(frozen=True)
+class Box:
+    """A rectangle: top-left corner, width and height."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+
+    @property
+    def center(self) -> Point:
+        return (self.x + self.width / 2, self.y + self.height / 2)
+
+
+@dataclass(frozen=True)
+class Text:
+    """One line of text as drawn: its anchor point, font size, colour and drawn width."""
+
+    text: str
+    x: float  # the anchor: centre, left or right end of the baseline, as `align` says
+    y: float  # the baseline
+    size: float
+    color: str
+    width: float
+    align: str  # "c", "l" or "r"
+
+
+@dataclass(frozen=True)
+class PlacedNode:
+    id: str
+    box: Box
+    texts: tuple[Text, ...]  # the label lines, top to bottom
+
+
+@dataclass(frozen=True)
+class PlacedEdge:
+    source: str
+    target: str
+    points: tuple[Point, ...]  # cubic Bézier control points: p0, (c1, c2, p)...
+    head: Point | None  # the tip of the arrowhead
+    texts: tuple[Text, ...]  # the label lines, top to bottom
+    color: str
+    style: str  # "solid", "dashed", "dotted" or "bold"
+
+
+@dataclass(frozen=True)
+class PlacedCluster:
+    name: str  # the DOT subgraph name, e.g. "cluster_serving"
+    box: Box
+    texts: tuple[Text, ...]
+
+
+@dataclass(frozen=True)
+class Layout:
+    width: float
+    height: float
+    nodes: tuple[PlacedNode, ...]
+    edges: tuple[PlacedEdge, ...]
+    clusters: tuple[PlacedCluster, ...]
+    texts: tuple[Text, ...]  # the graph's own label: title (and key, if drawn)
+    background: str
+
+
+def lay_out(source: str) -> Layout:
+    """Run `dot` on `source` and read the layout it computes."""
+    return parse_layout(run_dot(source, {}, catalog.icon_search_path(), layout=True))
+
+
+def parse_layout(data: bytes) -> Layout:
+    """Read the JSON of `dot -Tjson`."""
+    try:
+        graph = json.loads(data)
+        return _Reader(graph).layout()
+    except (ValueError, KeyError, IndexError, TypeError) as exc:
+        raise GraphvizFailedError(f"Graphviz `dot` wrote a layout we cannot read: {exc}") from None
+
+
+class _Reader:
+    def __init__(self, graph: dict) -> None:
+        self.graph = graph
+        left, bottom, right, top = _floats(graph["bb"])
+        self.left, self.top = left, top
+        self.width, self.height = right - left, top - bottom
+
+    def layout(self) -> Layout:
+        objects = self.graph.get("objects", [])
+        names = {obj["_gvid"]: obj["name"] for obj in objects if "nodes" not in obj}
+        nodes = tuple(self._node(obj) for obj in objects if "nodes" not in obj and "pos" in obj)
+        clusters = tuple(
+            self._cluster(obj) for obj in objects if "nodes" in obj and "bb" in obj
+        )
+        edges = tuple(self._edge(edge, names) for edge in self.graph.get("edges", []))
+        return Layout(
+            width=self.width,
+            height=self.height,
+            nodes=nodes,
+            edges=edges,
+            clusters=clusters,
+            texts=self._texts(self.graph.get("_ldraw_", [])),
+            background=_fill(self.graph.get("_draw_", []), "#ffffff"),
+        )
+
+    def point(self, x: float, y: float) -> Point:
+        return (round(x - self.left, 2), round(self.top - y, 2))
+
+    def _node(self, obj: dict) -> PlacedNode:
+        x, y = self.point(*_floats(obj["pos"]))
+        width, height = float(obj["width"]) * 72, float(obj["height"]) * 72
+        box = Box(round(x - width / 2, 2), round(y - height / 2, 2), width, height)
+        return PlacedNode(obj["name"], box, self._texts(obj.get("_ldraw_", [])))
+
+    def _cluster(self, obj: dict) -> PlacedCluster:
+        left, bottom, right, top = _floats(obj["bb"])
+        x, y = self.point(left, top)
+        box = Box(x, y, right - left, top - bottom)
+        return PlacedCluster(obj["name"], box, self._texts(obj.get("_ldraw_", [])))
+
+    def _edge(self, edge: dict, names: dict[int, str]) -> PlacedEdge:
+        draw = edge.get("_draw_", [])
+        curve = next((op["points"] for op in draw if op.get("op") == "b"), [])
+        head = next((op["points"] for op in edge.get("_hdraw_", []) if op.get("op") == "P"), [])
+        styles = [op["style"] for op in draw if op.get("op") == "S"]
+        return PlacedEdge(
+            source=names[edge["tail"]],
+            target=names[edge["head"]],
+            points=tuple(self.point(*p) for p in curve),
+            head=self.point(*_arrow_tip(head, curve)) if head else None,
+            texts=self._texts(edge.get("_ldraw_", [])),
+            color=_pen(draw, "#000000"),
+            style=next((s for s in styles if s in ("dashed", "dotted", "bold")), "solid"),
+        )
+
+    def _texts(self, ops: list[dict]) -> tuple[Text, ...]:
+        """The text operations of an xdot list, with the font and colour in force for each."""
+        size, color, texts = 14.0, "#000000", []
+        for op in ops:
+            kind = op.get("op")
+            if kind == "F":
+                size = float(op["size"])
+            elif kind == "c":
+                color = op["color"]
+            elif kind == "T":
+                x, y = self.point(*op["pt"])
+                texts.append(Text(op["text"], x, y, size, color, float(op["width"]), op["align"]))
+        return tuple(sorted(texts, key=lambda t: (t.y, t.x)))
+
+
+def _floats(text: str) -> list[float]:
+    return [float(part) for part in text.replace(",", " ").split()]
+
+
+def _pen(ops: list[dict], default: str) -> str:
+    return next((op["color"][:7] for op in ops if op.get("op") == "c"), default)
+
+
+def _fill(ops: list[dict], default: str) -> str:
+    return next((op["color"][:7] for op in ops if op.get("op") == "C"), default)
+
+
+def _arrow_tip(head: list[list[float]], curve: list[list[float]]) -> list[float]:
+    """The arrowhead's corner farthest from where the curve ends: its tip."""
+    if not curve:
+        return head[0]
+    end_x, end_y = curve[-1]
+    return max(head, key=lambda p: (p[0] - end_x) ** 2 + (p[1] - end_y) ** 2)
