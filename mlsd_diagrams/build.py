@@ -17,10 +17,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import catalog
+from . import catalog, pictures
 from .errors import RenderError, shown
 from .graph import Graph, build_graph
 from .model import ID_PATTERN, Design
+from .pictures import Picture
 from .render.dot import to_dot
 from .render.graphviz import checked_dot, run_dot
 from .render.pdf import fix_creation_date
@@ -28,8 +29,12 @@ from .render.svg import inline_icons
 from .validate import load_design
 from .write import clean_stale, output_folder, real_folder, refuse_link, temp_prefix
 
-FORMATS = ("png", "svg", "pdf", "dot", "md", "py")
+FORMATS = ("png", "svg", "pdf", "dot", "md", "py", "views", "gif", "excalidraw")
 IMAGE_FORMATS = ("png", "svg", "pdf")
+LAID_OUT_FORMATS = (*IMAGE_FORMATS, "views", "gif", "excalidraw")  # these need `dot`
+FRAME_DPI = 48  # the build-up's frames: half the screen resolution of the diagram
+# Subfolders that hold one file per view or frame: what a render does not write is stale.
+GENERATED_FOLDERS = {"views": (".png", ".svg"), "buildup": (".png",)}
 
 
 @dataclass(frozen=True)
@@ -45,11 +50,12 @@ def render_file(
     output_dir: Path,
     formats: tuple[str, ...] = FORMATS,
     templates: Path | None = None,
+    theme: str | None = None,
 ) -> Rendered:
     design = load_design(path)
     clean_stale(output_folder(output_dir))
     try:
-        return render_design(design, output_dir, formats, templates)
+        return render_design(design, output_dir, formats, templates, theme=theme)
     except RenderError as exc:
         raise type(exc)(f"{path}: {exc}") from None
 
@@ -60,26 +66,31 @@ def render_design(
     formats: tuple[str, ...] = FORMATS,
     templates: Path | None = None,
     *,
+    theme: str | None = None,
     extras: Callable[[Path], list[Path]] | None = None,
 ) -> Rendered:
-    """Render every format of `design` into `output_dir/<id>/`; `extras(scratch)` may stage
-    more files beside them (the portfolio's thumbnail and page), published with them."""
+    """Render every format of `design` into `output_dir/<id>/`, drawn with `theme` (else the
+    spec's); `extras(scratch)` may stage more files beside them (the portfolio's thumbnail
+    and page), published with them."""
     target = _design_folder(output_dir, design.id)
     # graph: the plain, deterministic graph of the design, and its DOT source
     graph = build_graph(design)
-    source = to_dot(graph)
+    main = pictures.overview(design, graph, theme)
+    source = to_dot(graph, main.options)
     # text outputs first, so a template error writes nothing
     texts = _texts(design, graph, source, formats, templates)
-    if any(fmt in IMAGE_FORMATS for fmt in formats):
+    if any(fmt in LAID_OUT_FORMATS for fmt in formats):
         checked_dot()  # a missing or too old Graphviz fails before anything is written
     try:
         with tempfile.TemporaryDirectory(dir=output_dir, prefix=temp_prefix(design.id)) as folder:
             scratch = Path(folder)
             # render: every file is staged in a hidden folder beside the destination
             staged = _stage(design.id, graph, source, texts, formats, scratch)
+            staged += _stage_pictures(design, graph, formats, theme, scratch)
             staged += extras(scratch) if extras else []
             # publish: move the finished files into place, one atomic rename each
             files = [_publish(path, target, path.relative_to(scratch)) for path in staged]
+            _prune(target, files, formats)
     except OSError as exc:
         raise RenderError(f"{exc.filename or target}: {exc.strerror or exc}") from None
     return Rendered(design.id, tuple(files))
@@ -94,18 +105,63 @@ def _stage(
     scratch: Path,
 ) -> list[Path]:
     staged = {fmt: scratch / f"{design_id}.{fmt}" for fmt in formats}
-    # one `dot` call lays out once and writes every image format
+    staged = {fmt: path for fmt, path in staged.items() if fmt not in ("views", "gif")}
+    # one `dot` call lays out once and writes every image format (and the layout)
     images = {fmt: path for fmt, path in staged.items() if fmt in IMAGE_FORMATS}
-    if images:
-        run_dot(source, images, catalog.icon_search_path())
-    if "svg" in staged:
-        _rewrite(staged["svg"], lambda svg: inline_icons(svg.decode("utf-8")).encode("utf-8"))
-    if "pdf" in staged:
-        _rewrite(staged["pdf"], fix_creation_date)
+    excalidraw = "excalidraw" in staged
+    if images or excalidraw:
+        layout = run_dot(source, images, catalog.icon_search_path(), layout=excalidraw)
+    if excalidraw:
+        from .render.excalidraw import to_excalidraw
+        from .render.layout import parse_layout
+
+        texts = {**texts, "excalidraw": to_excalidraw(graph, parse_layout(layout))}
+    _finish_images(staged)
     for fmt, text in texts.items():
         staged[fmt].write_text(text, encoding="utf-8")
     icons = _stage_icons(graph, scratch) if "py" in formats else []
     return [*staged.values(), *icons]
+
+
+def _finish_images(staged: dict[str, Path]) -> None:
+    """Self-contained SVG (icons inlined), reproducible PDF (fixed creation date)."""
+    if "svg" in staged:
+        _rewrite(staged["svg"], lambda svg: inline_icons(svg.decode("utf-8")).encode("utf-8"))
+    if "pdf" in staged:
+        _rewrite(staged["pdf"], fix_creation_date)
+
+
+def _stage_pictures(
+    design: Design, graph: Graph, formats: tuple[str, ...], theme: str | None, scratch: Path
+) -> list[Path]:
+    """The views (PNG and SVG each) and the build-up (frames and the animated GIF)."""
+    staged = []
+    if "views" in formats:
+        for picture in pictures.view_pictures(design, graph, theme):
+            staged += _draw(picture, ("png", "svg"), scratch)
+    if "gif" in formats:
+        from .render.gif import animate
+
+        frames = [
+            path
+            for picture in pictures.build_up(design, graph, theme)
+            for path in _draw(picture, ("png",), scratch, dpi=FRAME_DPI)
+        ]
+        gif = scratch / f"{design.id}.gif"
+        animate(frames, gif, background=pictures.theme_of(design, theme).graph["bgcolor"])
+        staged += [*frames, gif]
+    return staged
+
+
+def _draw(
+    picture: Picture, formats: tuple[str, ...], scratch: Path, dpi: int | None = None
+) -> list[Path]:
+    outputs = {fmt: scratch / f"{picture.name}.{fmt}" for fmt in formats}
+    outputs["png"].parent.mkdir(parents=True, exist_ok=True)
+    source = to_dot(picture.graph, picture.options)
+    run_dot(source, outputs, catalog.icon_search_path(), dpi=dpi)
+    _finish_images(outputs)
+    return list(outputs.values())
 
 
 def _texts(
@@ -150,6 +206,21 @@ def _design_folder(output_dir: Path, design_id: str) -> Path:
     if target.exists() and not target.is_dir():
         raise RenderError(f"{target}: exists and is not a folder; remove it")
     return target
+
+
+def _prune(target: Path, published: list[Path], formats: tuple[str, ...]) -> None:
+    """Remove the views and frames an earlier render wrote that this one did not (a view
+    taken out of the spec, a stage gone)."""
+    keep = set(published)
+    for folder, suffixes in GENERATED_FOLDERS.items():
+        if {"views": "views", "buildup": "gif"}[folder] not in formats:
+            continue
+        path = target / folder
+        if path.is_symlink() or not path.is_dir():
+            continue
+        for entry in path.iterdir():
+            if entry.suffix in suffixes and entry not in keep and not entry.is_dir():
+                entry.unlink()
 
 
 def _rewrite(path: Path, change: Callable[[bytes], bytes]) -> None:

@@ -37,6 +37,11 @@ def output_option(help_text: str) -> Callable[[T], T]:
 WATCH = click.option(
     "--watch", is_flag=True, help="Keep running: redo it whenever a spec or template is saved."
 )
+THEME = click.option(
+    "--theme",
+    type=click.Choice(["light", "dark", "whiteboard"]),
+    help="Draw with this theme instead of the one the spec asks for (default light).",
+)
 TEMPLATES = click.option(
     "--templates",
     type=click.Path(path_type=Path, file_okay=False, exists=True),
@@ -89,32 +94,44 @@ def _formats(value: str) -> tuple[str, ...]:
     "-f",
     "--format",
     "formats",
-    default="png,svg,pdf,dot,md,py",
+    default="png,svg,pdf,dot,md,py,views,gif,excalidraw",
     show_default=True,
-    help="Comma-separated formats: png, svg, pdf, dot (source), md (write-up), py (diagram code).",
+    help="Comma-separated formats: png, svg, pdf, dot (source), md (write-up), py (diagram "
+    "code), views (one picture per concern, PNG+SVG), gif (step-by-step build-up), "
+    "excalidraw (scene to keep drawing on excalidraw.com).",
 )
+@THEME
 @TEMPLATES
 @WATCH
 def render(
-    files: tuple[Path, ...], output: Path, formats: str, templates: Path | None, watch: bool
+    files: tuple[Path, ...],
+    output: Path,
+    formats: str,
+    theme: str | None,
+    templates: Path | None,
+    watch: bool,
 ) -> None:
-    """Render design specs: diagrams (PNG, SVG, PDF, DOT), write-up (Markdown), diagram code.
+    """Render design specs: diagrams (PNG, SVG, PDF, DOT), views, build-up GIF, Excalidraw
+    scene, write-up (Markdown) and diagram code.
 
     One Graphviz layout serves every image format. A spec with problems is reported and
     nothing is written for it; the other specs are still rendered.
 
-    Example: mlsd render designs/video-recommendation.yaml -o output/ -f png,svg,md
+    Example: mlsd render designs/video-recommendation.yaml -o output/ -f png,svg,md --theme dark
     """
     from .build import render_file
 
     chosen = _formats(formats)
 
     def job() -> list[object]:
-        results = [_attempt(render_file, path, output, chosen, templates) for path in files]
+        results = [
+            _attempt(render_file, path, output, chosen, templates, theme) for path in files
+        ]
         for rendered in results:
             if not isinstance(rendered, MlsdError):
-                names = ", ".join(path.name for path in rendered.files)
-                click.echo(f"{rendered.design_id}: wrote {names} in {output / rendered.design_id}")
+                folder = output / rendered.design_id
+                names = ", ".join(_relative(path, folder) for path in rendered.files)
+                click.echo(f"{rendered.design_id}: wrote {names} in {folder}")
         return results
 
     if watch:
@@ -132,10 +149,16 @@ def render(
 )
 @output_option("Folder to build the portfolio into.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Parallel renders [default: cores].")
+@THEME
 @TEMPLATES
 @WATCH
 def build(
-    designs_dir: Path, output: Path, jobs: int | None, templates: Path | None, watch: bool
+    designs_dir: Path,
+    output: Path,
+    jobs: int | None,
+    theme: str | None,
+    templates: Path | None,
+    watch: bool,
 ) -> None:
     """Build every design of a folder into a portfolio: diagrams, write-ups and a static site.
 
@@ -149,7 +172,7 @@ def build(
 
     def job() -> int:
         result = _attempt(
-            _build_with_progress, build_portfolio, designs_dir, output, jobs, templates
+            _build_with_progress, build_portfolio, designs_dir, output, jobs, templates, theme
         )
         if isinstance(result, MlsdError):
             return result.exit_code
@@ -165,12 +188,14 @@ def build(
         sys.exit(code)
 
 
-def _build_with_progress(build_portfolio, designs_dir, output, jobs, templates):  # type: ignore[no-untyped-def]
+def _build_with_progress(build_portfolio, designs_dir, output, jobs, templates, theme):  # type: ignore[no-untyped-def]
     count = sum(1 for p in designs_dir.glob("*.y*ml")) if designs_dir.is_dir() else 0
     if not _interactive() or count == 0:
-        return build_portfolio(designs_dir, output, templates, jobs)
+        return build_portfolio(designs_dir, output, templates, jobs, theme=theme)
     with click.progressbar(length=count, label="Rendering", file=sys.stderr) as bar:
-        return build_portfolio(designs_dir, output, templates, jobs, lambda _: bar.update(1))
+        return build_portfolio(
+            designs_dir, output, templates, jobs, lambda _: bar.update(1), theme=theme
+        )
 
 
 def _interactive() -> bool:
@@ -321,6 +346,13 @@ def tradeoffs() -> None:
     for name, tradeoff in TRADEOFFS.items():
         options = " / ".join(option.name for option in tradeoff.options)
         click.echo(f"{name:<{width}}  {tradeoff.title}: {options}")
+
+
+def _relative(path: Path, folder: Path) -> str:
+    try:
+        return path.resolve().relative_to(folder.resolve()).as_posix()
+    except ValueError:
+        return path.name
 
 
 def _template_dirs(templates: Path | None) -> list[Path]:

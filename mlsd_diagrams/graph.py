@@ -42,6 +42,19 @@ class Edge:
 
 
 @dataclass(frozen=True)
+class Stub:
+    """A component outside the view, drawn small so a flow into the view shows where it
+    comes from (or goes to)."""
+
+    id: str  # STUB_PREFIX + the component's id: spec ids cannot start with "_"
+    label: str
+    stage: str
+
+
+STUB_PREFIX = "_stub_"
+
+
+@dataclass(frozen=True)
 class Cluster:
     stage: str
     title: str
@@ -55,6 +68,7 @@ class Graph:
     clusters: tuple[Cluster, ...]
     nodes: tuple[Node, ...]
     edges: tuple[Edge, ...]
+    stubs: tuple[Stub, ...] = ()
 
     def to_json(self) -> str:
         """Canonical JSON of the graph (sorted keys, stable order), as pinned by snapshots."""

@@ -382,6 +382,40 @@ class Flow(Spec):
     """Step number on the request path (1, 2, 3...), shown on the arrow."""
 
 
+class ThemeName(StrEnum):
+    """How the diagram looks."""
+
+    light = "light"
+    dark = "dark"
+    whiteboard = "whiteboard"
+
+
+class ViewSpec(Spec):
+    """A view: one concern of the system drawn alone. Components outside it are hidden;
+    flows that cross its border end in small stubs naming the component outside."""
+
+    id: Identifier
+    """Id of the view; names its files (`<design>.view-<id>.png`)."""
+    title: Label
+    """Title, shown after the design's title."""
+    stages: list[Stage] = []
+    """Stages whose components the view shows."""
+    components: list[Identifier] = []
+    """Further components it shows, by id."""
+
+
+class DiagramSpec(Spec):
+    """How the diagrams of this design are drawn."""
+
+    theme: ThemeName = ThemeName.light
+    """light, dark or whiteboard; `--theme` on the command line wins."""
+    legend: bool = True
+    """Draw the key of flow kinds and component kinds under the title."""
+    views: Annotated[list[ViewSpec], Field(max_length=20)] = []
+    """Views besides the derived ones (data, training, serving, monitoring); a view with the
+    id of a derived view replaces it."""
+
+
 class Design(Spec):
     """One ML system design: the 7-step answer and its architecture."""
 
@@ -408,6 +442,8 @@ class Design(Spec):
     """The boxes of the diagram."""
     flows: Annotated[list[Flow], Field(max_length=MAX_FLOWS)] = []
     """The arrows between components."""
+    diagram: DiagramSpec = DiagramSpec()
+    """Theme, legend and views of the diagrams."""
 
 
 def json_schema() -> dict[str, Any]:

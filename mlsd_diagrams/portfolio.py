@@ -82,8 +82,10 @@ def build_portfolio(
     templates: Path | None = None,
     jobs: int | None = None,
     progress: Callable[[Outcome], None] | None = None,
+    theme: str | None = None,
 ) -> Summary:
-    """Render every spec of `designs_dir` into `output_dir` and write the site."""
+    """Render every spec of `designs_dir` into `output_dir` and write the site; `theme`
+    overrides the theme each spec asks for."""
     started = time.perf_counter()
     specs = _spec_files(designs_dir)
     with _disk_errors(output_dir), locked(output_folder(output_dir), LOCK):
@@ -91,12 +93,12 @@ def build_portfolio(
         clean_stale(output_dir)
         manifest = _read_manifest(output_dir)
         # load: validate every spec here, so ids are known before anything is written
-        fingerprint = tool_fingerprint(templates)
+        fingerprint = tool_fingerprint(templates, theme)
         todo, outcomes = _plan(specs, output_dir, manifest, fingerprint)
         for outcome in outcomes:
             _report(progress, outcome)
         # render: the changed designs, in parallel
-        outcomes += _render_all(todo, output_dir, templates, jobs, progress)
+        outcomes += _render_all(todo, output_dir, (templates, theme), jobs, progress)
         # publish: drop vanished designs, then write the site and the manifest
         entries = _entries(manifest, todo, outcomes)
         _remove_stale(output_dir, manifest, entries)
@@ -115,9 +117,10 @@ def _spec_files(designs_dir: Path) -> list[Path]:
     )
 
 
-def tool_fingerprint(templates: Path | None) -> str:
-    """A hash of what renders a design: this package's code, icons and templates, and version."""
-    digest = hashlib.sha256(__version__.encode())
+def tool_fingerprint(templates: Path | None, theme: str | None = None) -> str:
+    """A hash of what renders a design: this package's code, icons and templates, its
+    version, and the theme asked for on the command line."""
+    digest = hashlib.sha256(f"{__version__} theme={theme or ''}".encode())
     folders = [PACKAGE_DIR, TEMPLATES_DIR] + ([templates] if templates else [])
     for folder in folders:
         for path in sorted(p for p in folder.rglob("*") if p.is_file() and _counts(p)):
@@ -184,18 +187,21 @@ def _up_to_date(output_dir: Path, entry: dict[str, Any], digest: str) -> bool:
     return all((output_dir / entry["card"]["id"] / name).is_file() for name in entry["files"])
 
 
+Settings = tuple[Path | None, str | None]  # the templates folder and the theme, if given
+
+
 def _render_all(
     todo: list[_Job],
     output_dir: Path,
-    templates: Path | None,
+    settings: Settings,
     jobs: int | None,
     progress: Callable[[Outcome], None] | None,
 ) -> list[Outcome]:
     workers = min(jobs or os.cpu_count() or 1, len(todo))
     if workers <= 1:
-        return [_report(progress, _render_one(job, output_dir, templates)) for job in todo]
+        return [_report(progress, _render_one(job, output_dir, settings)) for job in todo]
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(_render_in_worker, job, output_dir, templates) for job in todo]
+        futures = [pool.submit(_render_in_worker, job, output_dir, settings) for job in todo]
         try:
             return [_report(progress, future.result()) for future in as_completed(futures)]
         except BrokenProcessPool:
@@ -206,11 +212,11 @@ def _render_all(
             raise
 
 
-def _render_in_worker(job: _Job, output_dir: Path, templates: Path | None) -> Outcome:
+def _render_in_worker(job: _Job, output_dir: Path, settings: Settings) -> Outcome:
     """`_render_one` in a worker process. Ctrl-C (which reaches the workers too) ends the
     worker once the design under way has cleaned up, instead of starting the next one."""
     try:
-        return _render_one(job, output_dir, templates)
+        return _render_one(job, output_dir, settings)
     except KeyboardInterrupt:
         os._exit(130)
 
@@ -221,14 +227,17 @@ def _report(progress: Callable[[Outcome], None] | None, outcome: Outcome) -> Out
     return outcome
 
 
-def _render_one(job: _Job, output_dir: Path, templates: Path | None) -> Outcome:
+def _render_one(job: _Job, output_dir: Path, settings: Settings) -> Outcome:
     """Render one design, its thumbnail and its page, published together (in a worker)."""
     from .build import FORMATS, render_design
 
+    templates, theme = settings
     design_id = job.design.id
     stage_page = partial(_stage_site_files, job.design, templates)
     try:
-        rendered = render_design(job.design, output_dir, FORMATS, templates, extras=stage_page)
+        rendered = render_design(
+            job.design, output_dir, FORMATS, templates, theme=theme, extras=stage_page
+        )
     except MlsdError as exc:
         return Outcome(job.source, "failed", design_id, f"{job.source}: {exc}")
     except Exception as exc:  # a bug met by one design never stops the others

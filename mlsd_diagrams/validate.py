@@ -51,6 +51,7 @@ def check_references(doc: Document) -> list[Problem]:
     for index, flow in flows:
         problems += _check_flow(doc, index, flow, ids)
     problems += _duplicate_flows(doc, flows)
+    problems += _check_views(doc, ids)
     for index, choice in _items(doc.data.get("tradeoffs")):
         name = choice.get("name")
         if isinstance(name, str) and name not in TRADEOFFS:
@@ -97,6 +98,28 @@ def _check_flow(doc: Document, index: int, flow: dict[str, Any], ids: list[str])
     if isinstance(flow.get("from"), str) and flow.get("from") == flow.get("to"):
         message = f"a flow from '{shown(flow['from'])}' to itself; point it at another component"
         problems.append(doc.problem(("flows", index), message))
+    return problems
+
+
+def _check_views(doc: Document, ids: list[str]) -> list[Problem]:
+    diagram = doc.data.get("diagram")
+    views = _items(diagram.get("views")) if isinstance(diagram, dict) else []
+    problems, seen = [], set()
+    for index, view in views:
+        path = ("diagram", "views", index)
+        refs = view.get("components")
+        for position, ref in enumerate(refs if isinstance(refs, list) else []):
+            if isinstance(ref, str) and ids and ref not in ids:
+                message = f"unknown component '{shown(ref)}'{suggest(ref, ids)}"
+                problems.append(doc.problem((*path, "components", position), message))
+        if not view.get("stages") and not view.get("components"):
+            message = "an empty view: give it `stages`, `components` or both"
+            problems.append(doc.problem(path, message))
+        if isinstance(view.get("id"), str):
+            if view["id"] in seen:
+                message = f"two views with the id '{shown(view['id'])}'; rename one"
+                problems.append(doc.problem((*path, "id"), message))
+            seen.add(view["id"])
     return problems
 
 

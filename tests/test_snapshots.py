@@ -1,4 +1,5 @@
-"""Every example design is pinned: its graph (canonical JSON), DOT source and write-up.
+"""Every example design is pinned: its graph (canonical JSON), DOT source (as rendered, with
+its key) and write-up.
 
 Update with `MLSD_ACCEPT=1 make test` only when a change is intended, and review the diff.
 """
@@ -12,6 +13,7 @@ from conftest import DESIGNS, assert_golden
 
 from mlsd_diagrams.build import load_design
 from mlsd_diagrams.graph import build_graph
+from mlsd_diagrams.pictures import overview
 from mlsd_diagrams.render.dot import to_dot
 from mlsd_diagrams.render.writeup import to_markdown
 
@@ -21,7 +23,8 @@ def test_graph_and_dot_are_pinned(spec: Path):
     design = load_design(spec)
     graph = build_graph(design)
     assert_golden(f"{graph.id}.graph.json", graph.to_json())
-    assert_golden(f"{graph.id}.dot", to_dot(graph))
+    picture = overview(design, graph)
+    assert_golden(f"{graph.id}.dot", to_dot(graph, picture.options))
     assert_golden(f"{graph.id}.md", to_markdown(design, graph, f"{graph.id}.png"))
 
 

@@ -6,6 +6,7 @@ stage (never from a label), and icons are paths relative to the icon search path
 
 A node is an HTML-like label: the icon in a fixed-size cell above its wrapped label, so icons
 are all one size and text never runs over them. User text only ever enters it HTML-escaped.
+The title, and under it the key (flow kinds and component kinds used), is the graph's label.
 """
 
 from __future__ import annotations
@@ -14,23 +15,42 @@ import html
 import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import diagrams
 import graphviz
 
 from .. import catalog
-from ..graph import Cluster, Edge, Graph
+from ..graph import STAGE_TITLES, Cluster, Edge, Graph, Node
+from ..model import Stage
 from . import style
 
 
-def to_dot(graph: Graph) -> str:
+@dataclass(frozen=True)
+class Options:
+    """How to draw a graph, beyond what the graph says."""
+
+    theme: style.Theme = style.LIGHT
+    legend: bool = False
+    zones: bool = False  # colour the stages by zone: offline or online
+    hidden: frozenset[str] = frozenset()  # stages laid out but not drawn (build-up frames)
+    caption: str | None = None  # a line under the title
+
+
+def to_dot(graph: Graph, options: Options = Options()) -> str:
     """The DOT source of a graph; byte-identical for the same graph on any machine."""
-    with _building(graph) as diagram:
+    with _building(graph, options) as diagram:
         for cluster in graph.clusters:
-            _add_cluster(graph, cluster)
-        stages = {node.id: node.stage for node in graph.nodes}
+            _add_cluster(graph, cluster, options)
+        for stub in graph.stubs:
+            _add_stub(diagram, stub.id, stub.label, stub.stage, options.theme)
+        stages = {node.id: node.stage for node in (*graph.nodes, *graph.stubs)}
+        stubs = {stub.id for stub in graph.stubs}
         for edge in graph.edges:
-            _add_edge(diagram, edge, ranks=shapes_layout(edge, stages))
+            hidden = {stages[edge.source], stages[edge.target]} & options.hidden
+            # a stub sits before or after the component it feeds, whatever the flow
+            ranks = "always" if {edge.source, edge.target} & stubs else shapes_layout(edge, stages)
+            _add_edge(diagram, edge, ranks, options.theme, bool(hidden))
         return diagram.dot.source
 
 
@@ -38,18 +58,20 @@ _UNUSED_NODE_DEFAULTS = ("imagescale", "labelloc", "style")
 
 
 @contextmanager
-def _building(graph: Graph) -> Iterator[diagrams.Diagram]:
+def _building(graph: Graph, options: Options) -> Iterator[diagrams.Diagram]:
+    theme = options.theme
     diagram = diagrams.Diagram(
         name=_text(graph.title),
         filename=graph.id,
         direction="LR",
         show=False,
-        graph_attr=style.GRAPH,
-        node_attr=style.NODE,
-        edge_attr=style.EDGE,
+        graph_attr=theme.graph,
+        node_attr=theme.node,
+        edge_attr=theme.edge,
     )
     for inherited in _UNUSED_NODE_DEFAULTS:  # mingrammer's defaults for icon-only nodes
         diagram.dot.node_attr.pop(inherited, None)
+    diagram.dot.graph_attr["label"] = _title_label(graph, options)
     diagrams.setdiagram(diagram)
     try:
         yield diagram
@@ -57,29 +79,122 @@ def _building(graph: Graph) -> Iterator[diagrams.Diagram]:
         diagrams.setdiagram(None)
 
 
-def _add_cluster(graph: Graph, cluster: Cluster) -> None:
-    fill, pen = style.STAGE_COLORS[cluster.stage]
-    attrs = {**style.CLUSTER, "bgcolor": fill, "pencolor": pen}
-    group = diagrams.Cluster(cluster.title, graph_attr=attrs)
+ZONES = {
+    "offline": ("offline", frozenset({"data", "features", "training"})),
+    "online": ("online", frozenset({"client", "serving", "monitoring"})),
+}
+ZONES_CAPTION = "offline (batch, hours) vs online (per request, milliseconds)"
+
+
+def _zone(stage: str) -> str:
+    return next(zone for zone, (_title, stages) in ZONES.items() if stage in stages)
+
+
+def _named_cluster(title: str, name: str, attrs: dict[str, str]) -> diagrams.Cluster:
+    group = diagrams.Cluster(_text(title), graph_attr=attrs)
     # mingrammer names a cluster after its label; two equal labels would merge into one box.
-    group.name = f"cluster_{cluster.stage}"
-    group.dot.name = group.name
+    group.name = name
+    group.dot.name = name
+    return group
+
+
+def _add_cluster(graph: Graph, cluster: Cluster, options: Options) -> None:
+    theme = options.theme
+    fill, pen = theme.stage_colors[cluster.stage]
+    title = cluster.title
+    if options.zones:  # the same layout, coloured by zone instead of by stage
+        fill, pen = theme.zones[_zone(cluster.stage)]
+        title = f"{title} ({ZONES[_zone(cluster.stage)][0]})"
+    attrs = {**theme.cluster, "bgcolor": fill, "pencolor": pen}
+    hidden = cluster.stage in options.hidden
+    if hidden:
+        attrs = {**attrs, "style": "invis"}
     nodes = {node.id: node for node in graph.nodes}
-    with group:
+    with _named_cluster(title, f"cluster_{cluster.stage}", attrs):
         for node_id in cluster.node_ids:
-            node = nodes[node_id]
-            diagrams.Node(_node_label(node.label, node.kind), nodeid=node.id)
+            _add_node(nodes[node_id], theme, hidden)
 
 
-def _node_label(label: str, kind: str) -> str:
+def _add_node(node: Node, theme: style.Theme, hidden: bool) -> None:
+    label = _node_label(node.label, node.kind, theme)
+    diagrams.Node(label, nodeid=node.id, **({"style": "invis"} if hidden else {}))
+
+
+def _node_label(label: str, kind: str, theme: style.Theme = style.LIGHT) -> str:
     lines = "<BR/>".join(html.escape(line) for line in _lines(label, style.LABEL_WRAP))
-    icon = html.escape(catalog.icon_ref(kind))
-    size = style.ICON_SIZE
+    icon = _icon_cell(kind, style.ICON_SIZE, theme)
     return (
         '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3">'
-        f'<TR><TD FIXEDSIZE="TRUE" WIDTH="{size}" HEIGHT="{size}">'
-        f'<IMG SRC="{icon}" SCALE="TRUE"/></TD></TR>'
+        f"<TR>{icon}</TR>"
         f"<TR><TD>{lines}</TD></TR></TABLE>>"
+    )
+
+
+def _icon_cell(kind: str, size: int, theme: style.Theme) -> str:
+    icon = html.escape(catalog.icon_ref(kind))
+    tile = f' BGCOLOR="{theme.icon_tile}" STYLE="rounded"' if theme.icon_tile else ""
+    return (
+        f'<TD FIXEDSIZE="TRUE" WIDTH="{size}" HEIGHT="{size}"{tile}>'
+        f'<IMG SRC="{icon}" SCALE="TRUE"/></TD>'
+    )
+
+
+def _add_stub(
+    diagram: diagrams.Diagram, stub_id: str, label: str, stage: str, theme: style.Theme
+) -> None:
+    """A component outside the view: a small dashed box with its name and stage."""
+    text = "\\n".join([_wrapped(label, style.LABEL_WRAP), _text(f"({STAGE_TITLES[Stage(stage)]})")])
+    diagram.dot.node(
+        stub_id,
+        label=graphviz.nohtml(text),
+        shape="box",
+        style="rounded,dashed",
+        color=theme.muted,
+        fontcolor=theme.muted,
+        fontsize=style.STUB_FONT_SIZE,
+        margin="0.12,0.06",
+    )
+
+
+# --- the title and the key ---
+
+
+def _title_label(graph: Graph, options: Options) -> str:
+    """The graph's label: a plain title, or an HTML-like table with the caption and key."""
+    if not options.legend and not options.caption:
+        return _text(graph.title)
+    rows = [f'<FONT POINT-SIZE="{options.theme.graph["fontsize"]}">{_html(graph.title)}</FONT>']
+    if options.caption:
+        rows.append(f'<FONT POINT-SIZE="17">{_html(options.caption)}</FONT>')
+    if options.legend:
+        rows.append(_key(graph, options.theme))
+    cells = "".join(f"<TR><TD>{row}</TD></TR>" for row in rows)
+    return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="4" CELLPADDING="0">{cells}</TABLE>>'
+
+
+def _key(graph: Graph, theme: style.Theme) -> str:
+    """The key: one cell per flow kind used (its line), one per component kind (its icon)."""
+    used_flows = {edge.kind for edge in graph.edges}
+    flows = [
+        f'<TD><FONT COLOR="{theme.flow[kind]["color"]}">{sample}</FONT> {kind}</TD>'
+        for kind, sample in style.FLOW_SAMPLES.items()
+        if kind in used_flows
+    ]
+    used_kinds = {node.kind for node in graph.nodes}
+    kinds = [
+        _icon_cell(kind.name, style.KEY_ICON_SIZE, theme)
+        + f'<TD ALIGN="LEFT">{_html(kind.title)}</TD>'
+        for kind in catalog.KINDS
+        if kind.name in used_kinds
+    ]
+    columns = style.KEY_COLUMNS
+    rows = [kinds[i : i + columns] for i in range(0, len(kinds), columns)]
+    flow_cells = f'<TABLE BORDER="0" CELLSPACING="6"><TR>{"".join(flows)}</TR></TABLE>'
+    flow_row = f'<TR><TD COLSPAN="{2 * columns}">{flow_cells}</TD></TR>'
+    kind_rows = "".join(f"<TR>{''.join(row)}</TR>" for row in rows)
+    return (
+        f'<FONT POINT-SIZE="13"><TABLE BORDER="1" COLOR="{theme.muted}" STYLE="rounded" '
+        f'CELLBORDER="0" CELLSPACING="2" CELLPADDING="3">{flow_row}{kind_rows}</TABLE></FONT>'
     )
 
 
@@ -100,13 +215,20 @@ def shapes_layout(edge: Edge, stages: dict[str, str]) -> bool:
     return not (deploys or goes_back)
 
 
-def _add_edge(diagram: diagrams.Diagram, edge: Edge, ranks: bool) -> None:
-    attrs = dict(style.FLOW[edge.kind])
+def _add_edge(
+    diagram: diagrams.Diagram, edge: Edge, ranks: bool | str, theme: style.Theme, hidden: bool
+) -> None:
+    """Draw one flow; `ranks`: False never shapes the layout, "always" even for feedback."""
+    attrs = dict(theme.flow[edge.kind])
     label = _edge_label(edge)
     if label:
         attrs["label"] = label
     if not ranks:
         attrs["constraint"] = "false"
+    elif ranks == "always":
+        attrs.pop("constraint", None)
+    if hidden:
+        attrs["style"] = "invis"
     diagram.dot.edge(edge.source, edge.target, **attrs)
 
 
@@ -128,6 +250,11 @@ def _wrapped(text: str, width: int) -> str:
 
 def _text(text: str) -> str:
     return _plain(" ".join(text.split()))
+
+
+def _html(text: str) -> str:
+    """User text inside an HTML-like label."""
+    return html.escape(" ".join(text.split()))
 
 
 def _plain(text: str) -> str:

@@ -91,6 +91,7 @@ def run_dot(
     timeout: float | None = None,
     *,
     layout: bool = False,
+    dpi: int | None = None,
 ) -> bytes:
     """Lay `source` out once and write each format in `outputs` ({"png": path, ...}).
 
@@ -98,6 +99,8 @@ def run_dot(
     edge, label and cluster), from the same single layout as the files.
     """
     command = [checked_dot(), f"-Gimagepath={os.pathsep.join(str(p) for p in image_path)}"]
+    if dpi is not None:
+        command.append(f"-Gdpi={dpi}")
     for fmt, path in outputs.items():
         command += [f"-T{RENDERERS[fmt]}", f"-o{path}"]
     if layout:
@@ -146,7 +149,12 @@ def _failure(done: subprocess.CompletedProcess[bytes], name: str, what: str | No
         reason = what
     else:
         reason = f"failed with exit status {done.returncode}"
-    lines = done.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
+    # `-Tjson` warns once per icon that it cannot load images: noise, not the reason
+    lines = [
+        line
+        for line in done.stderr.decode("utf-8", "replace").strip().splitlines()
+        if "No loadimage plugin" not in line
+    ][-3:]
     details = printable(" / ".join(line.strip() for line in lines))[:500]
     return f"Graphviz {name} {reason}" + (f": {details}" if details else "")
 

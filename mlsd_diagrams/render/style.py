@@ -1,6 +1,12 @@
-"""The look of a diagram: one table per element, so a theme is a change of tables."""
+"""The look of a diagram: one table per element, so a theme is a change of tables.
+
+The module-level tables are the `light` theme; `dark` and `whiteboard` swap colours and fonts
+but keep every line style, so a reader who learned the key of one theme can read the others.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 from ..graph import Edge
 
@@ -73,7 +79,143 @@ STAGE_COLORS = {
 LABEL_WRAP = 16
 EDGE_LABEL_WRAP = 14
 ICON_SIZE = 64  # points
+KEY_ICON_SIZE = 24  # points
+KEY_COLUMNS = 6
+STUB_FONT_SIZE = "12"
+# How each flow kind's line looks in the key, drawn with text (the key is a label).
+FLOW_SAMPLES = {"request": "───▶", "batch": "╌╌╌▶", "stream": "━━━▶", "feedback": "┈┈┈▶"}
 STEP_MARKS = "①②③④⑤⑥⑦⑧⑨⑩"  # DejaVu Sans has no glyph past ⑩
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Every table a diagram is drawn with."""
+
+    name: str
+    font: str
+    graph: dict[str, str]
+    node: dict[str, str]
+    edge: dict[str, str]
+    flow: dict[str, dict[str, str]]
+    cluster: dict[str, str]
+    stage_colors: dict[str, tuple[str, str]]
+    muted: str  # stubs, the key's frame and other secondary ink
+    zones: dict[str, tuple[str, str]]  # (fill, pen) of the offline and online highlight
+    icon_tile: str | None = None  # a light tile behind icons, for dark backgrounds
+    description: str = field(default="", compare=False)
+
+
+LIGHT = Theme(
+    name="light",
+    font=FONT,
+    graph=GRAPH,
+    node=NODE,
+    edge=EDGE,
+    flow=FLOW,
+    cluster=CLUSTER,
+    stage_colors=STAGE_COLORS,
+    muted="#77767B",
+    zones={"offline": ("#E8EDF6", "#4C5F86"), "online": ("#FFF1DC", "#B07A1E")},
+    description="white page, soft stage colours (the default)",
+)
+
+
+def _themed(
+    name: str,
+    *,
+    font: str,
+    ink: str,
+    paper: str,
+    flow_colors: dict[str, tuple[str, str]],
+    stage_colors: dict[str, tuple[str, str]],
+    muted: str,
+    zones: dict[str, tuple[str, str]],
+    cluster: dict[str, str] | None = None,
+    pen_scale: float = 1.0,
+    icon_tile: str | None = None,
+    description: str = "",
+) -> Theme:
+    """A theme with the light theme's line styles and layout, in other inks and fonts."""
+    flow = {
+        kind: {
+            **attrs,
+            "color": flow_colors[kind][0],
+            "fontcolor": flow_colors[kind][1],
+            "penwidth": f"{float(attrs['penwidth']) * pen_scale:.1f}",
+        }
+        for kind, attrs in FLOW.items()
+    }
+    fonts = {"fontname": font, "fontcolor": ink}
+    return Theme(
+        name=name,
+        font=font,
+        graph={**GRAPH, **fonts, "bgcolor": paper},
+        node={**NODE, **fonts},
+        edge={**EDGE, "fontname": font},
+        flow=flow,
+        cluster={**CLUSTER, **fonts, **(cluster or {})},
+        stage_colors=stage_colors,
+        muted=muted,
+        zones=zones,
+        icon_tile=icon_tile,
+        description=description,
+    )
+
+
+DARK = _themed(
+    "dark",
+    font=FONT,
+    ink="#E6EDF3",
+    paper="#16191D",
+    flow_colors={
+        "request": ("#58A6FF", "#79B8FF"),
+        "batch": ("#A3ABB5", "#C0C6CD"),
+        "stream": ("#FF9A4D", "#FFB077"),
+        "feedback": ("#56D364", "#7EE787"),
+    },
+    stage_colors={
+        "client": ("#262B31", "#6E7681"),
+        "data": ("#142536", "#3D6C9E"),
+        "features": ("#152C19", "#3F8A47"),
+        "training": ("#251E39", "#7C62B5"),
+        "serving": ("#33270F", "#B8862E"),
+        "monitoring": ("#341B1F", "#B8545E"),
+    },
+    muted="#8B949E",
+    zones={"offline": ("#1C2128", "#768390"), "online": ("#231F18", "#C69026")},
+    icon_tile="#E9EDF1",
+    description="dark page for slides and dark-mode READMEs; icons on light tiles",
+)
+
+# Marker colours on a white board: no fills, thick strokes, a handwriting font.
+WHITEBOARD_FONT = "Humor Sans"
+WHITEBOARD = _themed(
+    "whiteboard",
+    font=WHITEBOARD_FONT,
+    ink="#1E1E1E",
+    paper="#FFFFFF",
+    flow_colors={
+        "request": ("#1971C2", "#1864AB"),
+        "batch": ("#343A40", "#343A40"),
+        "stream": ("#E8590C", "#D9480F"),
+        "feedback": ("#2F9E44", "#2B8A3E"),
+    },
+    stage_colors={
+        "client": ("#FFFFFF", "#343A40"),
+        "data": ("#FFFFFF", "#1971C2"),
+        "features": ("#FFFFFF", "#2F9E44"),
+        "training": ("#FFFFFF", "#9C36B5"),
+        "serving": ("#FFFFFF", "#E8590C"),
+        "monitoring": ("#FFFFFF", "#E03131"),
+    },
+    muted="#868E96",
+    zones={"offline": ("#FFFFFF", "#495057"), "online": ("#FFFFFF", "#E8590C")},
+    cluster={"style": "rounded", "penwidth": "2.4"},
+    pen_scale=1.3,
+    description="hand-drawn look: marker colours, handwriting font (Humor Sans), no fills",
+)
+
+THEMES: dict[str, Theme] = {theme.name: theme for theme in (LIGHT, DARK, WHITEBOARD)}
 
 
 def step_mark(step: int) -> str:

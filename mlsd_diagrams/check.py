@@ -1,0 +1,439 @@
+"""`mlsd check`: is the picture readable? Figures measured on the layout `dot` computed.
+
+Every figure is read from the drawing itself (`render.layout`), never guessed from the spec:
+
+- nodes, edges: the components and the drawn flows between them (an invisible edge has no
+  curve). Stubs (`_stub_*`, a component of another view) and legend entries (`_key_*`) are
+  scaffolding around a view, not part of it: they are not counted, nor are their edges.
+- crossings: the spots where two drawn edges cross (see `find_crossings`).
+- aspect ratio: the long side of the drawing over its short side, 1 for a square.
+- smallest label: the smallest node or edge label once the whole picture is fitted to a
+  1920×1080 screen (see `screen_scale`), in screen pixels.
+
+`assess` compares the figures with `Thresholds` and says what to change in the spec;
+`format_report` and `as_json` present the results. Nothing here reads files or prints.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass
+
+from .render.layout import Box, Layout, PlacedEdge, Point
+
+SCAFFOLDING = ("_stub_", "_key_")
+SCREEN = (1920, 1080)  # px: the screen a whiteboard picture is shown on
+DPI = 96  # px per inch on a screen; Graphviz draws in points, 72 per inch
+SAMPLES = 10  # straight pieces per cubic Bézier segment when looking for crossings
+NEAR_NODE = 10.0  # pt: edges meeting this close to a node they share do not cross there
+MIN_ANGLE = 15.0  # degrees: curves meeting at a shallower angle run along each other
+SAME_SPOT = 8.0  # pt: crossings closer than this are one spot for the eye
+_SIN_MIN_ANGLE = math.sin(math.radians(MIN_ANGLE))
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What a reader faces in one picture."""
+
+    nodes: int
+    """Components drawn (stubs and legend entries left out)."""
+    edges: int
+    """Flows drawn between those components."""
+    crossings: int
+    """Spots where two of those flows cross."""
+    most_crossed: str | None
+    """The flow in most crossings, e.g. `review → warehouse (9)`; None without crossings."""
+    aspect_ratio: float
+    """Long side over short side of the drawing, ≥ 1."""
+    width_pt: float
+    """Width of the drawing in points (Graphviz's margin around it not included)."""
+    height_pt: float
+    min_label_px: float | None
+    """Smallest node or edge label, in px, with the picture fitted to a 1920×1080 screen."""
+    smallest_label: str | None
+    """That label's text and what it labels, e.g. `'request' (app → api)`."""
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """The limits a readable picture stays within; the defaults are measured on designs/."""
+
+    max_nodes: int = 30
+    """Past 30 components a whiteboard picture stops being one idea (designs/: 15 to 25)."""
+    max_crossings: int = 20
+    """A reader can follow a flow across a few crossings (designs/: 2 to 17, and one 51)."""
+    max_aspect_ratio: float = 3.5
+    """About twice as flat as a 16:9 screen, 1.78 (designs/: 1.5 to 2.6)."""
+    min_label_px: float = 8.0
+    """The smallest text still legible on a screen (designs/: 8.3 to 15.5)."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One figure past its threshold, and what to change."""
+
+    view: str
+    figure: str  # the name of a field of Figures
+    value: float
+    threshold: float
+    suggestion: str
+    severity: str = "warning"
+
+
+@dataclass(frozen=True)
+class ViewCheck:
+    """One picture checked: which design and view, its figures and its findings."""
+
+    design: str
+    view: str
+    figures: Figures
+    findings: tuple[Finding, ...]
+
+    @property
+    def name(self) -> str:
+        return f"{self.design}/{self.view}"
+
+    @property
+    def passed(self) -> bool:
+        return not self.findings
+
+
+def check_layout(
+    design: str, view: str, layout: Layout, thresholds: Thresholds | None = None
+) -> ViewCheck:
+    """Measure one laid-out picture and assess it."""
+    figures = measure(layout)
+    findings = assess(figures, thresholds or Thresholds(), view)
+    return ViewCheck(design, view, figures, tuple(findings))
+
+
+# --- measuring ---
+
+
+def measure(layout: Layout) -> Figures:
+    """The readability figures of a layout."""
+    nodes = {node.id: node.box for node in layout.nodes if not _is_scaffolding(node.id)}
+    edges = [e for e in layout.edges if e.points and e.source in nodes and e.target in nodes]
+    crossings = find_crossings(edges, nodes)
+    label = _smallest_label(layout, nodes, edges)
+    return Figures(
+        nodes=len(nodes),
+        edges=len(edges),
+        crossings=len(crossings),
+        most_crossed=_most_crossed(crossings),
+        aspect_ratio=round(aspect_ratio(layout.width, layout.height), 2),
+        width_pt=round(layout.width, 1),
+        height_pt=round(layout.height, 1),
+        min_label_px=round(label[0], 1) if label else None,
+        smallest_label=label[1] if label else None,
+    )
+
+
+def _is_scaffolding(node_id: str) -> bool:
+    return node_id.startswith(SCAFFOLDING)
+
+
+def aspect_ratio(width: float, height: float) -> float:
+    """Long side over short side; a flat drawing counts its short side as at least 1 pt."""
+    return max(width, height) / max(min(width, height), 1.0)
+
+
+def screen_scale(width_pt: float, height_pt: float) -> float:
+    """How much a picture shrinks to fit the screen whole, keeping its aspect ratio.
+
+    Never above 1: viewers, browsers and slides show a small picture at its natural size, so
+    a label that is small at 1:1 stays small; enlarging would flatter it.
+    """
+    width_px, height_px = width_pt * DPI / 72, height_pt * DPI / 72
+    return min(1.0, SCREEN[0] / max(width_px, 1.0), SCREEN[1] / max(height_px, 1.0))
+
+
+def label_px(size_pt: float, scale: float) -> float:
+    """The on-screen size of a font, in px, in a picture shrunk by `scale`."""
+    return size_pt * DPI / 72 * scale
+
+
+def _smallest_label(
+    layout: Layout, nodes: dict[str, Box], edges: Sequence[PlacedEdge]
+) -> tuple[float, str] | None:
+    labels = [(t, node.id) for node in layout.nodes if node.id in nodes for t in node.texts]
+    labels += [(t, _edge_name(e)) for e in edges for t in e.texts]
+    if not labels:
+        return None
+    text, owner = min(labels, key=lambda pair: (pair[0].size, pair[1], pair[0].text))
+    px = label_px(text.size, screen_scale(layout.width, layout.height))
+    return px, f"{text.text!r} ({owner})"
+
+
+def _edge_name(edge: PlacedEdge) -> str:
+    return f"{edge.source} → {edge.target}"
+
+
+# --- crossings ---
+
+Segment = tuple[Point, Point]
+
+
+@dataclass(frozen=True)
+class Crossing:
+    """A spot where two edges cross, named `source → target`."""
+
+    point: Point
+    first: str
+    second: str
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """One Bézier segment of an edge as a polyline, with its bounding box for quick rejects."""
+
+    segments: tuple[Segment, ...]
+    bounds: tuple[float, float, float, float]
+
+
+def count_crossings(edges: Sequence[PlacedEdge], nodes: dict[str, Box]) -> int:
+    """How many spots where two edges cross (see `find_crossings`)."""
+    return len(find_crossings(edges, nodes))
+
+
+def find_crossings(edges: Sequence[PlacedEdge], nodes: dict[str, Box]) -> list[Crossing]:
+    """The spots where drawn edges cross, as a reader counts them.
+
+    Each cubic Bézier segment is sampled into SAMPLES straight pieces and the polylines of
+    every two edges are intersected. An intersection counts when the edges really cross:
+
+    - at an angle of MIN_ANGLE or more: curves that touch, or run along each other and weave
+      (dot often routes two edges through one channel), read as a bundle, not a crossing;
+    - farther than NEAR_NODE from the box of a node both edges share: edges all meet at
+      their common node. Pairs sharing a node are not skipped outright: two edges fanning
+      out of one node in the wrong order cross farther out, and that crossing is real.
+
+    Intersections closer than SAME_SPOT to one already counted are the same crossing: a
+    bundle of edges drawn on top of each other crosses a third edge at one spot, not once
+    per edge. A curve that crosses another twice, at two places, counts 2.
+    """
+    pieces = [_pieces(edge.points) for edge in edges]
+    found = []
+    for i, first in enumerate(edges):
+        for j in range(i + 1, len(edges)):
+            second = edges[j]
+            shared = [nodes[n] for n in _shared_nodes(first, second) if n in nodes]
+            found += [
+                Crossing(point, _edge_name(first), _edge_name(second))
+                for point in _intersections(pieces[i], pieces[j])
+                if not _near_any(point, shared)
+            ]
+    return _one_per_spot(found)
+
+
+def _most_crossed(crossings: Sequence[Crossing]) -> str | None:
+    counts = Counter(name for c in crossings for name in (c.first, c.second))
+    if not counts:
+        return None
+    name, count = min(counts.items(), key=lambda item: (-item[1], item[0]))
+    return f"{name} ({count})"
+
+
+def _shared_nodes(first: PlacedEdge, second: PlacedEdge) -> set[str]:
+    return {first.source, first.target} & {second.source, second.target}
+
+
+def _pieces(points: Sequence[Point]) -> list[_Piece]:
+    return [_piece(_sampled(points[k : k + 4])) for k in range(0, len(points) - 3, 3)]
+
+
+def _sampled(control: Sequence[Point]) -> list[Point]:
+    """SAMPLES + 1 points along one cubic Bézier segment, both ends included."""
+    (x0, y0), (x1, y1), (x2, y2), (x3, y3) = control
+    points = []
+    for step in range(SAMPLES + 1):
+        t = step / SAMPLES
+        a, b, c, d = (1 - t) ** 3, 3 * t * (1 - t) ** 2, 3 * t**2 * (1 - t), t**3
+        points.append((a * x0 + b * x1 + c * x2 + d * x3, a * y0 + b * y1 + c * y2 + d * y3))
+    return points
+
+
+def _piece(points: list[Point]) -> _Piece:
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    segments = tuple(zip(points, points[1:], strict=False))
+    return _Piece(segments, (min(xs), min(ys), max(xs), max(ys)))
+
+
+def _intersections(first: list[_Piece], second: list[_Piece]) -> Iterator[Point]:
+    for a in first:
+        for b in second:
+            if not _overlap(a.bounds, b.bounds):
+                continue
+            for s in a.segments:
+                for t in b.segments:
+                    point = _crossing(s, t)
+                    if point is not None:
+                        yield point
+
+
+def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
+
+
+def _crossing(first: Segment, second: Segment) -> Point | None:
+    """Where two segments cross at MIN_ANGLE or more, or None.
+
+    Each segment is taken half-open (its end point belongs to the next segment of its
+    polyline), so a crossing exactly at a sample point is found once, not twice. Parallel,
+    collinear and nearly parallel segments do not cross.
+    """
+    (px, py), (qx, qy) = first
+    (rx, ry), (sx, sy) = second
+    dx1, dy1, dx2, dy2 = qx - px, qy - py, sx - rx, sy - ry
+    cross = dx1 * dy2 - dy1 * dx2  # = |first| |second| sin(angle between them)
+    if abs(cross) <= _SIN_MIN_ANGLE * math.hypot(dx1, dy1) * math.hypot(dx2, dy2):
+        return None
+    ex, ey = rx - px, ry - py
+    t = (ex * dy2 - ey * dx2) / cross
+    u = (ex * dy1 - ey * dx1) / cross
+    if 0 <= t < 1 and 0 <= u < 1:
+        return (px + t * dx1, py + t * dy1)
+    return None
+
+
+def _near_any(point: Point, boxes: Iterable[Box]) -> bool:
+    x, y = point
+    return any(
+        box.x - NEAR_NODE <= x <= box.x + box.width + NEAR_NODE
+        and box.y - NEAR_NODE <= y <= box.y + box.height + NEAR_NODE
+        for box in boxes
+    )
+
+
+def _one_per_spot(crossings: Sequence[Crossing]) -> list[Crossing]:
+    """The crossings left once each is merged into a kept one closer than SAME_SPOT."""
+    grid: dict[tuple[int, int], list[Point]] = {}
+    kept = []
+    for crossing in sorted(crossings, key=lambda c: (c.point, c.first, c.second)):
+        x, y = crossing.point
+        cx, cy = int(x // SAME_SPOT), int(y // SAME_SPOT)
+        near = [
+            p for dx in (-1, 0, 1) for dy in (-1, 0, 1) for p in grid.get((cx + dx, cy + dy), [])
+        ]
+        if any(math.dist(crossing.point, p) < SAME_SPOT for p in near):
+            continue
+        grid.setdefault((cx, cy), []).append(crossing.point)
+        kept.append(crossing)
+    return kept
+
+
+# --- assessing ---
+
+STAGE_VIEWS = "`data`, `training`, `serving`, `monitoring`"
+
+
+def assess(figures: Figures, thresholds: Thresholds, view_name: str) -> list[Finding]:
+    """A warning for every figure past its threshold, with what to change in the spec."""
+    f, t = figures, thresholds
+    limits = {  # figure: (value, threshold, past it?)
+        "nodes": (f.nodes, t.max_nodes, f.nodes > t.max_nodes),
+        "crossings": (f.crossings, t.max_crossings, f.crossings > t.max_crossings),
+        "aspect_ratio": (f.aspect_ratio, t.max_aspect_ratio, f.aspect_ratio > t.max_aspect_ratio),
+        "min_label_px": (
+            f.min_label_px,
+            t.min_label_px,
+            f.min_label_px is not None and f.min_label_px < t.min_label_px,
+        ),
+    }
+    advice = _split_advice(view_name)
+    return [
+        Finding(view_name, figure, value, limit, _PROBLEMS[figure](f, limit) + advice)
+        for figure, (value, limit, past) in limits.items()
+        if past and value is not None
+    ]
+
+
+_PROBLEMS: dict[str, Callable[[Figures, float], str]] = {
+    "nodes": lambda f, limit: f"{f.nodes} components in one picture (limit {limit:g}): ",
+    "crossings": lambda f, limit: (
+        f"{f.crossings} edge crossings (limit {limit:g}), most on {f.most_crossed}: reorder "
+        "the components of a stage in the spec so that connected ones sit next to each "
+        "other, or "
+    ),
+    "aspect_ratio": lambda f, limit: (
+        f"the picture is {f.aspect_ratio:g}:1 (limit {limit:g}:1), a strip that shrinks to "
+        "fit any screen: "
+    ),
+    "min_label_px": lambda f, limit: (
+        f"fitted to a 1920×1080 screen, the smallest label {f.smallest_label} is "
+        f"{f.min_label_px:g} px (limit {limit:g} px): draw fewer components per picture; "
+    ),
+}
+
+
+WHOLE_DESIGN = frozenset({"overview", "offline-online"})  # pictures of every component
+
+
+def _split_advice(view_name: str) -> str:
+    if view_name in WHOLE_DESIGN:
+        return (
+            f"split into views: {STAGE_VIEWS} views are derived from stages (mlsd render -f views)."
+        )
+    return "move some of this view's components into another stage, or merge minor ones."
+
+
+# --- presenting ---
+
+COLUMNS = ("design/view", "nodes", "edges", "crossings", "aspect", "min label px", "verdict")
+
+
+def format_report(checks: Iterable[ViewCheck]) -> str:
+    """A table with one row per picture, then one line per finding."""
+    checks = list(checks)
+    rows = [COLUMNS, *(_row(check) for check in checks)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
+    lines = [_aligned(row, widths) for row in rows]
+    lines.insert(1, _aligned(tuple("-" * width for width in widths), widths))
+    lines += [
+        f"{check.name}: {finding.severity} [{finding.figure}] {finding.suggestion}"
+        for check in checks
+        for finding in check.findings
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _row(check: ViewCheck) -> tuple[str, ...]:
+    figures = check.figures
+    label = "-" if figures.min_label_px is None else f"{figures.min_label_px:.1f}"
+    failed = ", ".join(finding.figure for finding in check.findings)
+    return (
+        check.name,
+        str(figures.nodes),
+        str(figures.edges),
+        str(figures.crossings),
+        f"{figures.aspect_ratio:.2f}",
+        label,
+        f"warning: {failed}" if failed else "ok",
+    )
+
+
+def _aligned(row: tuple[str, ...], widths: list[int]) -> str:
+    """The first column left-aligned, the numbers right-aligned, the verdict as it is."""
+    numbers = (cell.rjust(width) for cell, width in zip(row[1:-1], widths[1:-1], strict=True))
+    return "  ".join([row[0].ljust(widths[0]), *numbers, row[-1]]).rstrip()
+
+
+def as_json(checks: Iterable[ViewCheck], thresholds: Thresholds | None = None) -> str:
+    """The results for tools: the limits used, then every picture's figures and findings."""
+    data = {
+        "thresholds": asdict(thresholds or Thresholds()),
+        "views": [
+            {
+                "design": check.design,
+                "view": check.view,
+                "passed": check.passed,
+                "figures": asdict(check.figures),
+                "findings": [asdict(finding) for finding in check.findings],
+            }
+            for check in checks
+        ],
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,76 @@
+"""Which pictures one design gets, each a graph and the options to draw it with.
+
+- the overview: the whole architecture, with its key;
+- the views: one concern each (see views.py), and the offline-vs-online highlight;
+- the build-up: frames that add the stages in the order of the 7-step answer, all laid out
+  like the final picture (later stages are laid out but not drawn), so nothing jumps between
+  frames and a candidate rehearses the order in which to draw the system.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .graph import Graph
+from .model import Design
+from .render import style
+from .render.dot import ZONES_CAPTION, Options
+from .views import design_views, view_graph
+
+
+@dataclass(frozen=True)
+class Picture:
+    name: str  # the file name without its extension, relative to the design's folder
+    graph: Graph
+    options: Options
+
+
+# The stages in the order an answer draws them, with the step of the framework each serves.
+BUILD_UP: tuple[tuple[str, str], ...] = (
+    ("client", "Step 1, requirements: who asks, and for what"),
+    ("data", "Step 3, data: sources, events and labels"),
+    ("features", "Step 3, data: features, offline and online"),
+    ("training", "Steps 4-5, model: training, evaluation, registry"),
+    ("serving", "Step 6, serving: the online request path"),
+    ("monitoring", "Step 7, monitoring: drift, alerts and feedback"),
+)
+ZONES_NAME = "offline-online"
+
+
+def theme_of(design: Design, theme: str | None = None) -> style.Theme:
+    """The theme to draw with: the command line's, else the spec's."""
+    return style.THEMES[theme or design.diagram.theme.value]
+
+
+def overview(design: Design, graph: Graph, theme: str | None = None) -> Picture:
+    options = Options(theme=theme_of(design, theme), legend=design.diagram.legend)
+    return Picture(design.id, graph, options)
+
+
+def view_pictures(design: Design, graph: Graph, theme: str | None = None) -> list[Picture]:
+    """One picture per view, then the offline-vs-online highlight of the whole design."""
+    base = overview(design, graph, theme).options
+    pictures = [
+        Picture(f"views/{view.id}", view_graph(graph, view), base)
+        for view in design_views(design)
+    ]
+    zones = Options(theme=base.theme, legend=base.legend, zones=True, caption=ZONES_CAPTION)
+    return [*pictures, Picture(f"views/{ZONES_NAME}", graph, zones)]
+
+
+def build_up(design: Design, graph: Graph, theme: str | None = None) -> list[Picture]:
+    """The frames of the build-up: frame k draws the first k stages the design has."""
+    base = overview(design, graph, theme).options
+    present = {cluster.stage for cluster in graph.clusters}
+    steps = [(stage, caption) for stage, caption in BUILD_UP if stage in present]
+    frames = []
+    for number, (stage, caption) in enumerate(steps, start=1):
+        later = frozenset(s for s, _ in steps[number:])
+        options = Options(
+            theme=base.theme,
+            legend=base.legend,
+            hidden=later,
+            caption=f"{number}/{len(steps)}  {caption}",
+        )
+        frames.append(Picture(f"buildup/{number:02d}-{stage}", graph, options))
+    return frames

@@ -1,0 +1,217 @@
+"""Whiteboard mode: views with stubs, the key, themes and the step-by-step build-up."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import MINIMAL, ROOT, assert_golden
+from PIL import Image
+
+from mlsd_diagrams.build import render_design
+from mlsd_diagrams.errors import SpecError
+from mlsd_diagrams.graph import STUB_PREFIX, build_graph
+from mlsd_diagrams.load import load_text
+from mlsd_diagrams.pictures import build_up, overview, view_pictures
+from mlsd_diagrams.render import style
+from mlsd_diagrams.render.dot import Options, to_dot
+from mlsd_diagrams.validate import load_design, validate
+from mlsd_diagrams.views import design_views, view_graph
+
+PINNED = ROOT / "designs" / "video-recommendation.yaml"
+
+
+@pytest.fixture(scope="module")
+def pinned():
+    design = load_design(PINNED)
+    return design, build_graph(design)
+
+
+def test_every_view_and_theme_of_one_design_is_pinned(pinned):
+    design, graph = pinned
+    for picture in view_pictures(design, graph):
+        name = picture.name.replace("views/", "view-")
+        assert_golden(f"{design.id}.{name}.dot", to_dot(picture.graph, picture.options))
+    for theme in ("dark", "whiteboard"):
+        source = to_dot(graph, overview(design, graph, theme).options)
+        assert_golden(f"{design.id}.theme-{theme}.dot", source)
+
+
+def test_derived_views_follow_the_stages(pinned):
+    design, graph = pinned
+    assert [view.id for view in design_views(design)] == [
+        "data",
+        "training",
+        "serving",
+        "monitoring",
+    ]
+    serving = view_graph(graph, design_views(design)[2])
+    assert {node.stage for node in serving.nodes} == {"client", "serving"}
+    assert [cluster.stage for cluster in serving.clusters] == ["client", "serving"]
+
+
+def test_a_view_hides_outside_components_and_stubs_flows_that_cross_its_border(pinned):
+    design, graph = pinned
+    serving = view_graph(graph, next(v for v in design_views(design) if v.id == "serving"))
+    shown = {node.id for node in serving.nodes}
+    stubs = {stub.id: stub for stub in serving.stubs}
+    crossing = [e for e in graph.edges if (e.source in shown) != (e.target in shown)]
+    inside = [e for e in graph.edges if e.source in shown and e.target in shown]
+    assert crossing and len(serving.edges) == len(crossing) + len(inside)
+    for edge in crossing:
+        outside = edge.target if edge.source in shown else edge.source
+        stub = stubs[STUB_PREFIX + outside]
+        assert stub.label == next(n.label for n in graph.nodes if n.id == outside)
+    assert "feature_store" not in shown and f"{STUB_PREFIX}feature_store" in stubs
+    source = to_dot(serving, Options())
+    assert f"{STUB_PREFIX}feature_store -> " in source
+    assert "\tfeature_store [" not in source
+    assert "(Features)" in source  # a stub names the stage it lives in
+
+
+def test_the_monitoring_view_shows_feedback_flows_whole(pinned):
+    design, graph = pinned
+    monitoring = view_graph(graph, next(v for v in design_views(design) if v.id == "monitoring"))
+    feedback = [e for e in graph.edges if e.kind == "feedback"]
+    shown = {node.id for node in monitoring.nodes}
+    assert all(e.source in shown and e.target in shown for e in feedback)
+
+
+VIEWS = """
+diagram:
+  theme: whiteboard
+  legend: false
+  views:
+    - {id: serving, title: Just the API, components: [api]}
+    - {id: app-side, title: The app, stages: [client]}
+"""
+
+
+def test_declared_views_replace_or_add_to_the_derived_ones(tmp_path: Path):
+    design = validate(load_text(MINIMAL + VIEWS, tmp_path / "spec.yaml"))
+    views = design_views(design)
+    assert [(v.id, v.title) for v in views] == [
+        ("serving", "Just the API"),
+        ("app-side", "The app"),
+    ]
+    graph = build_graph(design)
+    api_only = view_graph(graph, views[0])
+    assert [n.id for n in api_only.nodes] == ["api"] and [s.id for s in api_only.stubs] == [
+        f"{STUB_PREFIX}app"
+    ]
+    picture = overview(design, graph)
+    assert picture.options.theme is style.WHITEBOARD and not picture.options.legend
+    assert overview(design, graph, "dark").options.theme is style.DARK  # the command wins
+
+
+@pytest.mark.parametrize(
+    ("views", "message"),
+    [
+        ("[{id: v, title: V, components: [apii]}]", "unknown component 'apii' (did you mean"),
+        ("[{id: v, title: V}]", "an empty view: give it `stages`, `components` or both"),
+        (
+            "[{id: v, title: V, stages: [client]}, {id: v, title: W, stages: [serving]}]",
+            "two views",
+        ),
+        ("[{id: v, title: V, stages: [servng]}]", "diagram.views[0].stages[0]"),
+    ],
+)
+def test_bad_views_are_located_errors(tmp_path: Path, views: str, message: str):
+    spec = tmp_path / "spec.yaml"
+    with pytest.raises(SpecError) as caught:
+        validate(load_text(MINIMAL + f"diagram:\n  views: {views}\n", spec))
+    assert message in str(caught.value) and f"{spec}:" in str(caught.value)
+
+
+def test_the_key_lists_exactly_the_flow_kinds_and_component_kinds_used(pinned):
+    design, graph = pinned
+    source = to_dot(graph, Options(legend=True))
+    key = source.split("label=<", 1)[1].split("> labeljust", 1)[0]
+    flows = re.findall(r"</FONT> (request|batch|stream|feedback)</TD>", key)
+    assert flows == [k for k in style.FLOW_SAMPLES if k in {e.kind for e in graph.edges}]
+    titles = re.findall(r'<TD ALIGN="LEFT">([^<]+)</TD>', key)
+    from mlsd_diagrams.catalog import KINDS_BY_NAME
+
+    assert sorted(titles) == sorted({KINDS_BY_NAME[n.kind].title for n in graph.nodes})
+    assert (
+        'graph [bgcolor="#FFFFFF" fontcolor="#1E2A35" fontname="DejaVu Sans" fontsize=26 label="'
+        in to_dot(graph, Options(legend=False))
+    )  # without a key, the title is a plain label
+
+
+def test_user_text_in_the_key_and_title_is_html_escaped(tmp_path: Path):
+    spec = MINIMAL.replace("title: Tiny design", "title: 'A <b>&amp; B</b>'")
+    graph = build_graph(validate(load_text(spec, tmp_path / "spec.yaml")))
+    source = to_dot(graph, Options(legend=True, caption="<i>x</i>"))
+    label = source.split("label=<", 1)[1].split("> labeljust", 1)[0]
+    assert "A &lt;b&gt;&amp;amp; B&lt;/b&gt;" in label and "&lt;i&gt;x&lt;/i&gt;" in label
+    assert "<b>" not in label and "<i>" not in label
+
+
+def test_themes_change_colours_and_fonts_but_not_the_graph(pinned):
+    design, graph = pinned
+    sources = {name: to_dot(graph, Options(theme=theme)) for name, theme in style.THEMES.items()}
+    assert 'fontname="Humor Sans"' in sources["whiteboard"]
+    assert "filled" not in sources["whiteboard"].split("subgraph", 1)[1]  # no fills
+    assert 'bgcolor="#16191D"' in sources["dark"] and 'BGCOLOR="#E9EDF1"' in sources["dark"]
+    edges = {name: re.findall(r"\t(\w+) -> (\w+)", src) for name, src in sources.items()}
+    assert edges["light"] == edges["dark"] == edges["whiteboard"]
+    for theme in style.THEMES.values():  # the key of one theme reads the others
+        assert {k: v["style"] for k, v in theme.flow.items()} == {
+            k: v["style"] for k, v in style.LIGHT.flow.items()
+        }
+
+
+def test_the_build_up_adds_stages_in_the_order_of_the_answer(pinned):
+    design, graph = pinned
+    frames = build_up(design, graph)
+    assert [f.name for f in frames] == [
+        "buildup/01-client",
+        "buildup/02-data",
+        "buildup/03-features",
+        "buildup/04-training",
+        "buildup/05-serving",
+        "buildup/06-monitoring",
+    ]
+    hidden = [f.options.hidden for f in frames]
+    assert all(later < earlier for earlier, later in zip(hidden, hidden[1:], strict=False))
+    assert hidden[-1] == frozenset()
+    assert frames[0].options.caption.startswith("1/6  Step 1")
+    # every frame lays out the whole graph: only what is drawn changes
+    drawn = [to_dot(f.graph, f.options) for f in frames]
+    assert all(src.count(" -> ") == len(graph.edges) for src in drawn)
+    assert drawn[0].count("style=invis") > drawn[3].count("style=invis") > 0
+
+
+def test_render_writes_views_frames_and_a_gif_in_build_up_order(tmp_path: Path, pinned):
+    design, _graph = pinned
+    rendered = render_design(design, tmp_path, ("views", "gif"))
+    folder = tmp_path / design.id
+    names = sorted(p.relative_to(folder).as_posix() for p in rendered.files)
+    assert [n for n in names if n.startswith("views/")] == [
+        f"views/{v}.{ext}"
+        for v in ("data", "monitoring", "offline-online", "serving", "training")
+        for ext in ("png", "svg")
+    ]
+    frames = sorted(folder.glob("buildup/*.png"))
+    assert len(frames) == 6
+    gif = Image.open(folder / f"{design.id}.gif")
+    assert gif.n_frames == 6 and gif.info["loop"] == 0
+    # the frames grow: each one draws more ink than the one before
+    inked = []
+    for index in range(gif.n_frames):
+        gif.seek(index)
+        inked.append(sum(gif.convert("L").histogram()[:200]))
+    assert inked == sorted(inked) and inked[0] < inked[-1]
+
+
+def test_a_view_taken_out_of_the_spec_disappears_on_the_next_render(tmp_path: Path):
+    spec = MINIMAL + VIEWS
+    design = validate(load_text(spec, tmp_path / "spec.yaml"))
+    render_design(design, tmp_path, ("views",))
+    assert (tmp_path / "tiny" / "views" / "app-side.png").exists()
+    fewer = validate(load_text(spec.split("    - {id: app-side")[0], tmp_path / "spec.yaml"))
+    render_design(fewer, tmp_path, ("views",))
+    assert not (tmp_path / "tiny" / "views" / "app-side.png").exists()
+    assert (tmp_path / "tiny" / "views" / "serving.png").exists()
