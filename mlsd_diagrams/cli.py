@@ -348,6 +348,70 @@ def tradeoffs() -> None:
         click.echo(f"{name:<{width}}  {tradeoff.title}: {options}")
 
 
+@cli.command()
+@FILES
+@THEME
+@click.option("--strict", is_flag=True, help="Fail (exit code 1) when any picture has a warning.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+@click.option("--max-nodes", type=click.IntRange(min=1), help="Components per picture [30].")
+@click.option("--max-crossings", type=click.IntRange(min=0), help="Edge crossings [30].")
+@click.option("--max-aspect", type=click.FloatRange(min=1), help="Long side / short side [3.5].")
+@click.option("--min-label-px", type=click.FloatRange(min=0), help="Smallest label, px [8].")
+def check(
+    files: tuple[Path, ...],
+    theme: str | None,
+    strict: bool,
+    output_format: str,
+    max_nodes: int | None,
+    max_crossings: int | None,
+    max_aspect: float | None,
+    min_label_px: float | None,
+) -> None:
+    """Measure how readable each picture is, from the Graphviz layout.
+
+    For the overview and every view of each design: components, flows, edge crossings,
+    aspect ratio, and the smallest label in pixels once the picture is fitted to a
+    1920x1080 screen. Past a threshold it warns and says what to change (often: split into
+    views); with --strict a warning fails the check.
+
+    Example: mlsd check designs/*.yaml --strict
+    """
+    from .build import load_design
+    from .check import Thresholds, as_json, check_design, format_report
+
+    given = {
+        "max_nodes": max_nodes,
+        "max_crossings": max_crossings,
+        "max_aspect_ratio": max_aspect,
+        "min_label_px": min_label_px,
+    }
+    limits = Thresholds(**{name: value for name, value in given.items() if value is not None})
+
+    def measured(path: Path) -> list:
+        return check_design(load_design(path), theme, limits)
+
+    results = [_attempt(measured, path) for path in files]
+    checks = [c for result in results if not isinstance(result, MlsdError) for c in result]
+    if output_format == "json":
+        click.echo(as_json(checks, limits))
+    elif checks:
+        click.echo(format_report(checks))
+    warned = [c for c in checks if not c.passed]
+    if warned and output_format == "text":
+        verdict = "fails" if strict else "warns"
+        click.secho(f"{len(warned)} of {len(checks)} pictures {verdict}", fg="yellow", err=True)
+    if any(isinstance(result, MlsdError) for result in results):
+        _exit(results)
+    if strict and warned:
+        sys.exit(1)
+
+
 def _relative(path: Path, folder: Path) -> str:
     try:
         return path.resolve().relative_to(folder.resolve()).as_posix()
