@@ -20,10 +20,15 @@ system-deps:
 		$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES)" BREW="graphviz font-humor-sans"; \
 	fi
 
-test-deps:
+test-deps: tests/excalidraw/node_modules/.package-lock.json
 	@if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null; then \
 		$(MAKE) --no-print-directory apt-install PACKAGES="$(TEST_APT_PACKAGES)" BREW="--cask chromium"; \
 	fi
+
+# Excalidraw's own exporter (@excalidraw/utils), which renders our .excalidraw exports in a test.
+tests/excalidraw/node_modules/.package-lock.json: tests/excalidraw/package-lock.json
+	@command -v npm >/dev/null || $(MAKE) --no-print-directory apt-install PACKAGES="nodejs npm" BREW="node"
+	npm ci --prefix tests/excalidraw --no-audit --no-fund
 
 apt-install:
 	@if command -v apt-get >/dev/null; then \

@@ -25,6 +25,7 @@ from .pictures import Picture
 from .render.dot import to_dot
 from .render.graphviz import checked_dot, run_dot
 from .render.pdf import fix_creation_date
+from .render.style import Theme
 from .render.svg import inline_icons
 from .validate import load_design
 from .write import clean_stale, output_folder, real_folder, refuse_link, temp_prefix
@@ -85,7 +86,7 @@ def render_design(
         with tempfile.TemporaryDirectory(dir=output_dir, prefix=temp_prefix(design.id)) as folder:
             scratch = Path(folder)
             # render: every file is staged in a hidden folder beside the destination
-            staged = _stage(design.id, graph, source, texts, formats, scratch)
+            staged = _stage(design.id, graph, source, texts, formats, scratch, main.options.theme)
             staged += _stage_pictures(design, graph, formats, theme, scratch)
             staged += extras(scratch) if extras else []
             # publish: move the finished files into place, one atomic rename each
@@ -103,6 +104,7 @@ def _stage(
     texts: dict[str, str],
     formats: tuple[str, ...],
     scratch: Path,
+    theme: Theme,
 ) -> list[Path]:
     staged = {fmt: scratch / f"{design_id}.{fmt}" for fmt in formats}
     staged = {fmt: path for fmt, path in staged.items() if fmt not in ("views", "gif")}
@@ -115,7 +117,8 @@ def _stage(
         from .render.excalidraw import to_excalidraw
         from .render.layout import parse_layout
 
-        texts = {**texts, "excalidraw": to_excalidraw(graph, parse_layout(layout))}
+        scene = to_excalidraw(graph, parse_layout(layout), stage_colors=theme.stage_colors)
+        texts = {**texts, "excalidraw": scene}
     _finish_images(staged)
     for fmt, text in texts.items():
         staged[fmt].write_text(text, encoding="utf-8")

@@ -50,7 +50,7 @@ def test_render_reports_broken_specs_and_renders_the_others(tmp_path: Path, spec
 
 
 def test_render_rejects_unknown_format(spec_file, tmp_path: Path):
-    result = run("render", str(spec_file()), "-o", str(tmp_path), "-f", "png,gif")
+    result = run("render", str(spec_file()), "-o", str(tmp_path), "-f", "png,jpeg")
     assert result.exit_code == 2
     assert "choose among png, svg, pdf, dot" in result.stderr
 

@@ -197,6 +197,20 @@ def html_label_text(value: str) -> str:
     return "".join(text_row[0].itertext())
 
 
+def title_label_text(token: tuple[str, str]) -> str:
+    """The title a graph label shows: a plain label, or the first row of our HTML-like
+    title-and-key table, which must hold only text (user text never becomes markup)."""
+    kind, value = token
+    if kind != "html":
+        return graphviz_text(_dot_id(token))
+    table = ET.fromstring(value)
+    assert table.tag == "TABLE" and all(row.tag == "TR" for row in table)
+    [cell] = table[0]
+    [font] = cell
+    assert font.tag == "FONT" and len(font) == 0 and set(font.attrib) == {"POINT-SIZE"}
+    return font.text or ""
+
+
 def squeezed(text: str) -> str:
     """Text with all whitespace removed: wrapping only ever adds or moves line breaks."""
     return "".join(text.split())
@@ -225,7 +239,7 @@ def check_dot(source: str, graph: Graph) -> None:
         shown = style.edge_text(edge)
         label = graphviz_text(_dot_id(attrs["label"])) if "label" in attrs else ""
         assert squeezed(label) == squeezed(shown) and _SUBSTITUTION not in label
-    title = graphviz_text(_dot_id(dot.attr_lists[0]["label"]))
+    title = title_label_text(dot.attr_lists[0]["label"])
     assert squeezed(title) == squeezed(graph.title) and _SUBSTITUTION not in title
     for attrs in dot.attr_lists:
         assert set(attrs) <= _ALLOWED_ATTRIBUTES, set(attrs) - _ALLOWED_ATTRIBUTES

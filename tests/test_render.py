@@ -11,7 +11,7 @@ import pytest
 from conftest import ROOT
 from PIL import Image
 
-from mlsd_diagrams.build import render_file
+from mlsd_diagrams.build import load_design, render_file
 from mlsd_diagrams.errors import GraphvizNotFoundError, SpecError
 
 EXAMPLE = ROOT / "designs" / "video-recommendation.yaml"
@@ -26,10 +26,17 @@ def rendered(tmp_path_factory) -> Path:
 
 def test_every_format_is_written(rendered: Path):
     names = sorted(p.relative_to(rendered).as_posix() for p in rendered.rglob("*.*"))
+    stages = ("client", "data", "features", "training", "serving", "monitoring")
+    views = ("data", "monitoring", "offline-online", "serving", "training")
     assert names == [
+        *(f"buildup/{number:02d}-{stage}.png" for number, stage in enumerate(stages, 1)),
         "icons/feature-store-online.png",
         "icons/re-ranking.png",
-        *(f"video-recommendation.{ext}" for ext in ("dot", "md", "pdf", "png", "py", "svg")),
+        *(
+            f"video-recommendation.{ext}"
+            for ext in ("dot", "excalidraw", "gif", "md", "pdf", "png", "py", "svg")
+        ),
+        *(f"views/{view}.{ext}" for view in views for ext in ("png", "svg")),
     ]
     assert (rendered / "video-recommendation.pdf").read_bytes().startswith(b"%PDF")
 
@@ -45,18 +52,23 @@ def test_png_is_screen_sized_and_not_blank(rendered: Path):
 def test_svg_is_self_contained(rendered: Path):
     svg = (rendered / "video-recommendation.svg").read_text(encoding="utf-8")
     hrefs = re.findall(r'<image\b[^>]*xlink:href="([^"]+)"', svg)
-    assert len(hrefs) == 16  # one icon per component
-    for href in hrefs:
-        assert href.startswith("data:image/png;base64,")
-        Image.open(io.BytesIO(base64.b64decode(href.split(",", 1)[1]))).verify()
-    assert "site-packages" not in svg and "/tmp" not in svg and str(Path.home()) not in svg
+    design = load_design(EXAMPLE)
+    kinds = {component.kind for component in design.components}
+    assert len(hrefs) == len(design.components) + len(kinds)  # one per box, one per key entry
+    for picture in [rendered / "video-recommendation.svg", *rendered.glob("views/*.svg")]:
+        svg = picture.read_text(encoding="utf-8")
+        for href in re.findall(r'<image\b[^>]*xlink:href="([^"]+)"', svg):
+            assert href.startswith("data:image/png;base64,")
+            Image.open(io.BytesIO(base64.b64decode(href.split(",", 1)[1]))).verify()
+        assert "site-packages" not in svg and "/tmp" not in svg and str(Path.home()) not in svg
+    svg = (rendered / "video-recommendation.svg").read_text(encoding="utf-8")
     assert "Video recommendation (YouTube&#45;like)" in svg  # text stays text
 
 
 def test_two_renders_are_byte_identical(tmp_path: Path, rendered: Path):
     render_file(EXAMPLE, tmp_path)
     files = sorted(rendered.rglob("*.*"))
-    assert len(files) == 8
+    assert len(files) == 26  # 8 design files and 2 icons, 6 build-up frames, 5 views × 2
     for path in files:
         again = tmp_path / "video-recommendation" / path.relative_to(rendered)
         assert again.read_bytes() == path.read_bytes(), path.name

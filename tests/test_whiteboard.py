@@ -215,3 +215,45 @@ def test_a_view_taken_out_of_the_spec_disappears_on_the_next_render(tmp_path: Pa
     render_design(fewer, tmp_path, ("views",))
     assert not (tmp_path / "tiny" / "views" / "app-side.png").exists()
     assert (tmp_path / "tiny" / "views" / "serving.png").exists()
+
+
+def test_mlsd_check_reports_figures_and_fails_only_when_strict(tmp_path: Path):
+    import json
+
+    from click.testing import CliRunner
+
+    from mlsd_diagrams.cli import cli
+
+    runner = CliRunner()
+    ok = runner.invoke(cli, ["check", str(PINNED)])
+    assert ok.exit_code == 0, ok.output
+    assert "video-recommendation/overview" in ok.output
+    assert "video-recommendation/serving" in ok.output
+    tight = ["check", str(PINNED), "--max-nodes", "5"]
+    warned = runner.invoke(cli, tight)
+    assert warned.exit_code == 0 and "warning [nodes]" in warned.output
+    assert "split into views" in warned.output
+    assert runner.invoke(cli, [*tight, "--strict"]).exit_code == 1
+    report = json.loads(runner.invoke(cli, [*tight, "--format", "json"]).output)
+    assert report["thresholds"]["max_nodes"] == 5
+    overview_figures = report["views"][0]["figures"]
+    assert overview_figures["nodes"] == 16 and overview_figures["crossings"] >= 0
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("id: x\n")
+    assert runner.invoke(cli, ["check", str(broken)]).exit_code == 2
+
+
+def test_the_theme_is_chosen_per_command(tmp_path: Path):
+    from click.testing import CliRunner
+
+    from mlsd_diagrams.cli import cli
+
+    args = ["render", str(PINNED), "-o", str(tmp_path), "-f", "dot", "--theme", "whiteboard"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert (
+        'fontname="Humor Sans"'
+        in (tmp_path / "video-recommendation" / "video-recommendation.dot").read_text()
+    )
+    bad = CliRunner().invoke(cli, [*args[:-1], "neon"])
+    assert bad.exit_code == 2 and "neon" in bad.output

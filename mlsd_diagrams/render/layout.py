@@ -138,7 +138,8 @@ class _Reader:
         draw = edge.get("_draw_", [])
         curve = next((op["points"] for op in draw if op.get("op") == "b"), [])
         head = next((op["points"] for op in edge.get("_hdraw_", []) if op.get("op") == "P"), [])
-        styles = [op["style"] for op in draw if op.get("op") == "S"]
+        # dot draws `bold` as a wider line, so the edge's own attribute tells it apart
+        styles = [edge.get("style", ""), *(op["style"] for op in draw if op.get("op") == "S")]
         return PlacedEdge(
             source=names[edge["tail"]],
             target=names[edge["head"]],
