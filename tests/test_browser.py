@@ -19,6 +19,8 @@ import pytest
 from conftest import ROOT
 
 from mlsd_diagrams.portfolio import build_portfolio
+from mlsd_diagrams.validate import load_design
+from mlsd_diagrams.views import design_views
 
 playwright = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
 
@@ -135,6 +137,10 @@ def test_search_narrows_the_cards(page, site: str):
 def test_design_page_shows_its_diagram_and_write_up(page, site: str, design_id: str):
     page.goto(f"{site}/{design_id}/index.html", wait_until="load")
     assert page.evaluate("document.getElementById('diagram').naturalWidth") > 1000
+    assert page.evaluate("document.getElementById('buildup').naturalWidth") > 500  # the GIF
+    design = load_design(ROOT / "designs" / f"{design_id}.yaml")
+    views = page.eval_on_selector_all(".view img", "imgs => imgs.map(i => i.naturalWidth)")
+    assert len(views) == len(design_views(design)) + 1 and min(views) > 300  # + offline/online
     assert broken_images(page) == []
     headings = page.eval_on_selector_all("#writeup h2", "hs => hs.map(h => h.textContent)")
     assert headings[1:8] == [

@@ -60,8 +60,23 @@ def markdown_to_html(markdown: str) -> str:
     return parser.render(markdown)
 
 
-def design_page(card: Card, writeup: str, templates: Path | None = None) -> str:
-    context = {"card": card, "writeup": markdown_to_html(writeup), "root": "../"}
+@dataclass(frozen=True)
+class ViewLink:
+    """One view of a design, as its page shows it."""
+
+    file: str  # relative to the design's folder, e.g. views/serving.svg
+    title: str
+
+
+def design_page(
+    card: Card, writeup: str, templates: Path | None = None, views: tuple[ViewLink, ...] = ()
+) -> str:
+    context = {
+        "card": card,
+        "writeup": markdown_to_html(writeup),
+        "views": views,
+        "root": "../",
+    }
     return render_template(environment(templates), "site/design.html.j2", context)
 
 
