@@ -32,6 +32,7 @@ FONT_FAMILY = 1  # Virgil, Excalidraw's first hand-drawn font
 LINE_HEIGHT = 1.25  # Virgil's unitless line height in Excalidraw
 TEXT_PADDING = 5  # Excalidraw's gap between a container and the text bound inside it
 ICON_PADDING = 3  # the icon cell's padding in the node label (`dot.py`)
+MIN_ICON_SIZE = 24.0
 SAMPLES_PER_CURVE = 4  # polyline points per cubic Bézier segment of an edge
 INK = "#1e1e1e"
 FRAME_INK = "#bbb"  # Excalidraw draws frames in its own grey whatever the colour says
@@ -127,7 +128,11 @@ class _Scene:
         rect["roundness"] = {"type": 3}
         rect["customData"] = _node_data(node, placed.id)
         self.rects[placed.id] = rect
-        icon = self._icon(node, placed.box) if node and self.icons else None
+        # Excalidraw spaces lines wider than Graphviz: shrink the icon so the label fits below
+        text_height = _text_size(placed.texts)[1] if placed.texts else 0.0
+        room = placed.box.height - text_height - TEXT_PADDING - 2 * ICON_PADDING
+        size = max(MIN_ICON_SIZE, min(ICON_SIZE, room))
+        icon = self._icon(node, placed.box, size) if node and self.icons else None
         label = None
         if placed.texts:
             align = "bottom" if icon else "middle"
@@ -139,7 +144,7 @@ class _Scene:
                 part["groupIds"] = [group]
         return parts
 
-    def _icon(self, node: Node, box: Box) -> dict | None:
+    def _icon(self, node: Node, box: Box, size: float) -> dict | None:
         path = catalog.icon_file(catalog.icon_ref(node.kind))
         if path is None:
             return None
@@ -151,10 +156,10 @@ class _Scene:
             "created": UPDATED,
             "lastRetrieved": UPDATED,
         }
-        scale = min(ICON_SIZE / width, ICON_SIZE / height)
+        scale = min(size / width, size / height)
         w, h = width * scale, height * scale
         x = box.x + (box.width - w) / 2
-        y = box.y + ICON_PADDING + (ICON_SIZE - h) / 2
+        y = box.y + ICON_PADDING + (size - h) / 2
         image = _element("image", _id("icon", node.id), Box(x, y, w, h), strokeColor="transparent")
         image.update(fileId=file_id, status="saved", scale=[1, 1], crop=None)
         return image
