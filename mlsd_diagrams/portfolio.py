@@ -28,7 +28,7 @@ from . import __version__
 from .errors import MlsdError, RenderError, UsageError, printable
 from .render import site
 from .render.templating import TEMPLATES_DIR
-from .write import clean_stale, locked, output_folder, real_folder, write_atomic
+from .write import clean_own, clean_stale, locked, output_folder, real_folder, write_atomic
 
 if TYPE_CHECKING:
     from .model import Design
@@ -218,6 +218,7 @@ def _render_in_worker(job: _Job, output_dir: Path, settings: Settings) -> Outcom
     try:
         return _render_one(job, output_dir, settings)
     except KeyboardInterrupt:
+        clean_own(output_dir)  # the interrupt may have landed inside a temporary's clean-up
         os._exit(130)
 
 

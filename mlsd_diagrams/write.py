@@ -12,7 +12,7 @@ import fcntl
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -78,6 +78,17 @@ def output_folder(path: Path) -> Path:
 def clean_stale(folder: Path, depth: int = 3) -> list[Path]:
     """Remove the temporaries of processes that no longer run, in `folder` and below it
     (`depth` levels, never through a link); return what was removed."""
+    return _clean(folder, depth, lambda name: not _owner_alive(name))
+
+
+def clean_own(folder: Path, depth: int = 3) -> list[Path]:
+    """Remove this process's temporaries in `folder` and below: after a Ctrl-C that may have
+    cut a temporary folder's own clean-up short."""
+    mine = f"{TEMP_MARK}{os.getpid()}-"
+    return _clean(folder, depth, lambda name: name.startswith(mine))
+
+
+def _clean(folder: Path, depth: int, doomed: Callable[[str], bool]) -> list[Path]:
     removed: list[Path] = []
     try:
         entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
@@ -86,11 +97,11 @@ def clean_stale(folder: Path, depth: int = 3) -> list[Path]:
     for entry in entries:
         path = Path(entry.path)
         if entry.name.startswith(TEMP_MARK):
-            if not _owner_alive(entry.name):
+            if doomed(entry.name):
                 _remove(path)
                 removed.append(path)
         elif depth > 1 and entry.is_dir(follow_symlinks=False):
-            removed += clean_stale(path, depth - 1)
+            removed += _clean(path, depth - 1, doomed)
     return removed
 
 

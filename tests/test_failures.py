@@ -292,3 +292,15 @@ def test_kills_at_any_moment_leave_only_whole_files(designs: Path, tmp_path: Pat
         seen.append(f"{delay} s: {len(files) - new} old + {new} new")
         shutil.rmtree(out)
     report(capsys, "kill -9 at " + ", ".join(seen) + " files, none partial")
+
+
+def test_clean_own_removes_only_this_process_temporaries(tmp_path: Path):
+    from mlsd_diagrams.write import clean_own, temp_prefix
+
+    mine = tmp_path / "design" / f"{temp_prefix('x')}abc"
+    other = tmp_path / "design" / ".mlsd-tmp-1-x-abc"  # pid 1 is alive: someone else's
+    for folder in (mine, other):
+        folder.mkdir(parents=True)
+        (folder / "half-written.png").write_bytes(b"\x89PNG")
+    assert clean_own(tmp_path) == [mine]
+    assert not mine.exists() and other.exists()
