@@ -42,6 +42,7 @@ from mlsd_diagrams.errors import MlsdError, is_hidden
 from mlsd_diagrams.graph import Graph, build_graph
 from mlsd_diagrams.load import load_text
 from mlsd_diagrams.model import DOT_KEYWORDS, RESERVED_FOLDERS, Design
+from mlsd_diagrams.pictures import build_up, overview, view_pictures
 from mlsd_diagrams.render import site, style
 from mlsd_diagrams.render.dot import to_dot
 from mlsd_diagrams.render.mermaid import to_mermaid
@@ -245,6 +246,26 @@ def check_dot(source: str, graph: Graph) -> None:
         assert set(attrs) <= _ALLOWED_ATTRIBUTES, set(attrs) - _ALLOWED_ATTRIBUTES
 
 
+def check_picture(source: str, graph: Graph) -> None:
+    """A view or frame: its components and stubs, each once; every edge between declared
+    nodes; user text only ever as text (title, labels, stub names)."""
+    dot = DotGraph(source)
+    declared = [node_id for node_id, _, _ in dot.nodes]
+    assert sorted(declared) == sorted([n.id for n in graph.nodes] + [s.id for s in graph.stubs])
+    assert [(a, b) for a, b, _ in dot.edges] == [(e.source, e.target) for e in graph.edges]
+    nodes = {node.id: node for node in graph.nodes}
+    for node_id, _, attrs in dot.nodes:
+        if node_id in nodes:
+            assert squeezed(html_label_text(attrs["label"][1])) == squeezed(nodes[node_id].label)
+    for stub in graph.stubs:
+        label = graphviz_text(_dot_id(dict((n, a) for n, _, a in dot.nodes)[stub.id]["label"]))
+        assert squeezed(label).startswith(squeezed(stub.label)) and _SUBSTITUTION not in label
+    title = title_label_text(dot.attr_lists[0]["label"])
+    assert squeezed(title) == squeezed(graph.title) and _SUBSTITUTION not in title
+    for attrs in dot.attr_lists:
+        assert set(attrs) <= _ALLOWED_ATTRIBUTES, set(attrs) - _ALLOWED_ATTRIBUTES
+
+
 def dot_skeleton(source: str) -> list[tuple[str, str]]:
     """The tokens, with the graph name and every label value masked."""
     tokens = dot_tokens(source)
@@ -366,7 +387,7 @@ def outputs(design: Design) -> dict[str, str]:
     markdown = to_markdown(design, graph, None)
     card = site.Card.of(design)
     return {
-        "dot": to_dot(graph),
+        "dot": to_dot(graph, overview(design, graph).options),  # as rendered: with its key
         "mermaid": to_mermaid(graph),
         "md": markdown,
         "py": to_python(graph),
@@ -641,8 +662,10 @@ def test_valid_specs_give_safe_deterministic_outputs(capsys: pytest.CaptureFixtu
         design = design_of(spec)
         graph = build_graph(design)
         got, same = outputs(design), outputs(design_of(twin(spec)))
-        assert to_dot(graph) == got["dot"], "two renders give the same DOT"
+        assert to_dot(graph, overview(design, graph).options) == got["dot"], "deterministic"
         check_dot(got["dot"], graph)
+        for picture in [*view_pictures(design, graph), *build_up(design, graph)[:1]]:
+            check_picture(to_dot(picture.graph, picture.options), picture.graph)
         assert dot_skeleton(got["dot"]) == dot_skeleton(same["dot"])
         check_mermaid(got["mermaid"], graph)
         assert markdown_skeleton(got["md"]) == markdown_skeleton(same["md"])
@@ -670,6 +693,19 @@ def test_the_dot_checker_sees_an_injected_statement():
     raw = source.replace("&lt;b&gt;", "<b>", 1)
     with pytest.raises((AssertionError, ET.ParseError)):
         check_dot(raw, graph)
+
+
+
+def test_the_picture_checker_sees_an_injected_statement_in_a_view():
+    design = design_of(valid_specs_example())
+    graph = build_graph(design)
+    view = next(p for p in view_pictures(design, graph) if p.name == "views/serving")
+    source = to_dot(view.graph, view.options)
+    check_picture(source, view.graph)
+    with pytest.raises(AssertionError):
+        check_picture(source.replace("\tapi [", "\tevil [label=x]\n\tapi [", 1), view.graph)
+    with pytest.raises((AssertionError, ET.ParseError)):
+        check_picture(source.replace("&lt;b&gt;", "<b>", 1), view.graph)
 
 
 def test_the_markdown_and_python_skeletons_see_markup():
