@@ -124,9 +124,7 @@ def render(
     chosen = _formats(formats)
 
     def job() -> list[object]:
-        results = [
-            _attempt(render_file, path, output, chosen, templates, theme) for path in files
-        ]
+        results = [_attempt(render_file, path, output, chosen, templates, theme) for path in files]
         for rendered in results:
             if not isinstance(rendered, MlsdError):
                 folder = output / rendered.design_id

@@ -51,8 +51,7 @@ def view_pictures(design: Design, graph: Graph, theme: str | None = None) -> lis
     """One picture per view, then the offline-vs-online highlight of the whole design."""
     base = overview(design, graph, theme).options
     pictures = [
-        Picture(f"views/{view.id}", view_graph(graph, view), base)
-        for view in design_views(design)
+        Picture(f"views/{view.id}", view_graph(graph, view), base) for view in design_views(design)
     ]
     zones = Options(theme=base.theme, legend=base.legend, zones=True, caption=ZONES_CAPTION)
     return [*pictures, Picture(f"views/{ZONES_NAME}", graph, zones)]

@@ -695,7 +695,6 @@ def test_the_dot_checker_sees_an_injected_statement():
         check_dot(raw, graph)
 
 
-
 def test_the_picture_checker_sees_an_injected_statement_in_a_view():
     design = design_of(valid_specs_example())
     graph = build_graph(design)

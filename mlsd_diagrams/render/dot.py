@@ -49,8 +49,11 @@ def to_dot(graph: Graph, options: Options = Options()) -> str:
         for edge in graph.edges:
             hidden = {stages[edge.source], stages[edge.target]} & options.hidden
             # a stub sits before or after the component it feeds, whatever the flow
-            ranks = "always" if {edge.source, edge.target} & stubs else shapes_layout(edge, stages)
-            _add_edge(diagram, edge, ranks, options.theme, bool(hidden))
+            if {edge.source, edge.target} & stubs:
+                constraint = True
+            else:
+                constraint = None if shapes_layout(edge, stages) else False
+            _add_edge(diagram, edge, options.theme, constraint=constraint, hidden=bool(hidden))
         return diagram.dot.source
 
 
@@ -216,16 +219,21 @@ def shapes_layout(edge: Edge, stages: dict[str, str]) -> bool:
 
 
 def _add_edge(
-    diagram: diagrams.Diagram, edge: Edge, ranks: bool | str, theme: style.Theme, hidden: bool
+    diagram: diagrams.Diagram,
+    edge: Edge,
+    theme: style.Theme,
+    *,
+    constraint: bool | None,
+    hidden: bool,
 ) -> None:
-    """Draw one flow; `ranks`: False never shapes the layout, "always" even for feedback."""
+    """Draw one flow; `constraint` None leaves rank constraints to the flow kind's style."""
     attrs = dict(theme.flow[edge.kind])
     label = _edge_label(edge)
     if label:
         attrs["label"] = label
-    if not ranks:
+    if constraint is False:
         attrs["constraint"] = "false"
-    elif ranks == "always":
+    elif constraint is True:
         attrs.pop("constraint", None)
     if hidden:
         attrs["style"] = "invis"

@@ -105,9 +105,7 @@ class _Reader:
         objects = self.graph.get("objects", [])
         names = {obj["_gvid"]: obj["name"] for obj in objects if "nodes" not in obj}
         nodes = tuple(self._node(obj) for obj in objects if "nodes" not in obj and "pos" in obj)
-        clusters = tuple(
-            self._cluster(obj) for obj in objects if "nodes" in obj and "bb" in obj
-        )
+        clusters = tuple(self._cluster(obj) for obj in objects if "nodes" in obj and "bb" in obj)
         edges = tuple(self._edge(edge, names) for edge in self.graph.get("edges", []))
         return Layout(
             width=self.width,
