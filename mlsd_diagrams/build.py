@@ -106,8 +106,8 @@ def _stage(
     scratch: Path,
     theme: Theme,
 ) -> list[Path]:
-    staged = {fmt: scratch / f"{design_id}.{fmt}" for fmt in formats}
-    staged = {fmt: path for fmt, path in staged.items() if fmt not in ("views", "gif")}
+    # views and the build-up are many files each, staged by _stage_pictures
+    staged = {fmt: scratch / f"{design_id}.{fmt}" for fmt in formats if fmt not in ("views", "gif")}
     # one `dot` call lays out once and writes every image format (and the layout)
     images = {fmt: path for fmt, path in staged.items() if fmt in IMAGE_FORMATS}
     excalidraw = "excalidraw" in staged
