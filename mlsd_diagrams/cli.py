@@ -133,7 +133,7 @@ def render(
         return results
 
     if watch:
-        _watch([*files, *_template_dirs(templates)], job)
+        _watch([*files, *_template_dirs(templates)], job, output)
     else:
         _exit(job())
 
@@ -181,7 +181,7 @@ def build(
         return 1 if result.failed else 0
 
     if watch:
-        _watch([designs_dir, *_template_dirs(templates)], job)
+        _watch([designs_dir, *_template_dirs(templates)], job, output)
     elif code := job():
         sys.exit(code)
 
@@ -423,14 +423,16 @@ def _template_dirs(templates: Path | None) -> list[Path]:
     return [TEMPLATES_DIR] + ([templates] if templates else [])
 
 
-def _watch(targets: list[Path], job: Callable[[], object]) -> None:
+def _watch(targets: list[Path], job: Callable[[], object], output: Path) -> None:
     from .watch import watch
+    from .write import clean_own
 
     def announce(paths: list[Path]) -> None:
         click.secho(f"changed: {', '.join(p.name for p in paths)}", fg="cyan", err=True)
 
     click.secho("watching for changes; Ctrl-C to stop", fg="cyan", err=True)
     watch(targets, job, announce)
+    clean_own(output)  # Ctrl-C may have cut a render's clean-up short
     click.secho("stopped watching", fg="cyan", err=True)
 
 
