@@ -135,12 +135,20 @@ def test_ctrl_c_during_a_rerender_stops_watching_cleanly(tmp_path: Path):
         if len(calls) == 2:
             raise KeyboardInterrupt
 
-    save = threading.Timer(1.0, lambda: spec.write_text("id: y\n"))
     give_up = threading.Event()
-    safety = threading.Timer(20.0, give_up.set)
-    save.start(), safety.start()
+
+    def keep_saving() -> None:  # until the watcher, started after the first job, sees one
+        for count in range(40):
+            if len(calls) >= 2 or give_up.wait(0.5):
+                return
+            spec.write_text(f"id: y{count}\n")
+        give_up.set()
+
+    saver = threading.Thread(target=keep_saving)
+    saver.start()
     try:
         watch([spec], job, announce=lambda _paths: None, stop=give_up)
     finally:
-        save.cancel(), safety.cancel()
+        give_up.set()
+        saver.join()
     assert len(calls) == 2
