@@ -34,8 +34,9 @@ FORMATS = ("png", "svg", "pdf", "dot", "md", "py", "views", "gif", "excalidraw")
 IMAGE_FORMATS = ("png", "svg", "pdf")
 LAID_OUT_FORMATS = (*IMAGE_FORMATS, "views", "gif", "excalidraw")  # these need `dot`
 FRAME_DPI = 48  # the build-up's frames: half the screen resolution of the diagram
-# Subfolders that hold one file per view or frame: what a render does not write is stale.
-GENERATED_FOLDERS = {"views": (".png", ".svg"), "buildup": (".png",)}
+# Subfolders that hold one file per view or frame, with the format that writes each and the
+# suffixes of its files: what a render of that format does not write is stale.
+GENERATED_FOLDERS = {"views": ("views", (".png", ".svg")), "buildup": ("gif", (".png",))}
 
 
 @dataclass(frozen=True)
@@ -215,8 +216,8 @@ def _prune(target: Path, published: list[Path], formats: tuple[str, ...]) -> Non
     """Remove the views and frames an earlier render wrote that this one did not (a view
     taken out of the spec, a stage gone)."""
     keep = set(published)
-    for folder, suffixes in GENERATED_FOLDERS.items():
-        if {"views": "views", "buildup": "gif"}[folder] not in formats:
+    for folder, (fmt, suffixes) in GENERATED_FOLDERS.items():
+        if fmt not in formats:
             continue
         path = target / folder
         if path.is_symlink() or not path.is_dir():

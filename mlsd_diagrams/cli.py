@@ -37,6 +37,14 @@ def output_option(help_text: str) -> Callable[[T], T]:
 WATCH = click.option(
     "--watch", is_flag=True, help="Keep running: redo it whenever a spec or template is saved."
 )
+OUTPUT_FORMAT = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Findings for people (text) or tools (json).",
+)
 THEME = click.option(
     "--theme",
     type=click.Choice(["light", "dark", "whiteboard"]),
@@ -235,14 +243,7 @@ def new(design_id: str, case: str | None, folder: Path) -> None:
 
 @cli.command()
 @FILES
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Findings for people (text) or tools (json).",
-)
+@OUTPUT_FORMAT
 @click.option(
     "--min-score",
     type=click.IntRange(0, 100),
@@ -350,13 +351,7 @@ def tradeoffs() -> None:
 @FILES
 @THEME
 @click.option("--strict", is_flag=True, help="Fail (exit code 1) when any picture has a warning.")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-)
+@OUTPUT_FORMAT
 @click.option("--max-nodes", type=click.IntRange(min=1), help="Components per picture [30].")
 @click.option("--max-crossings", type=click.IntRange(min=0), help="Edge crossings [30].")
 @click.option("--max-aspect", type=click.FloatRange(min=1), help="Long side / short side [3.5].")

@@ -93,12 +93,15 @@ def _check_flow(doc: Document, index: int, flow: dict[str, Any], ids: list[str])
     for end in ("from", "to"):
         ref = flow.get(end)
         if isinstance(ref, str) and ids and ref not in ids:
-            message = f"unknown component '{shown(ref)}'{suggest(ref, ids)}"
-            problems.append(doc.problem(("flows", index, end), message))
+            problems.append(doc.problem(("flows", index, end), _unknown_component(ref, ids)))
     if isinstance(flow.get("from"), str) and flow.get("from") == flow.get("to"):
         message = f"a flow from '{shown(flow['from'])}' to itself; point it at another component"
         problems.append(doc.problem(("flows", index), message))
     return problems
+
+
+def _unknown_component(ref: str, ids: list[str]) -> str:
+    return f"unknown component '{shown(ref)}'{suggest(ref, ids)}"
 
 
 def _check_views(doc: Document, ids: list[str]) -> list[Problem]:
@@ -110,8 +113,8 @@ def _check_views(doc: Document, ids: list[str]) -> list[Problem]:
         refs = view.get("components")
         for position, ref in enumerate(refs if isinstance(refs, list) else []):
             if isinstance(ref, str) and ids and ref not in ids:
-                message = f"unknown component '{shown(ref)}'{suggest(ref, ids)}"
-                problems.append(doc.problem((*path, "components", position), message))
+                where = (*path, "components", position)
+                problems.append(doc.problem(where, _unknown_component(ref, ids)))
         if not view.get("stages") and not view.get("components"):
             message = "an empty view: give it `stages`, `components` or both"
             problems.append(doc.problem(path, message))

@@ -82,15 +82,11 @@ def _building(graph: Graph, options: Options) -> Iterator[diagrams.Diagram]:
         diagrams.setdiagram(None)
 
 
-ZONES = {
-    "offline": ("offline", frozenset({"data", "features", "training"})),
-    "online": ("online", frozenset({"client", "serving", "monitoring"})),
-}
 ZONES_CAPTION = "offline (batch, hours) vs online (per request, milliseconds)"
 
 
 def _zone(stage: str) -> str:
-    return next(zone for zone, (_title, stages) in ZONES.items() if stage in stages)
+    return "offline" if stage in OFFLINE else "online"
 
 
 def _named_cluster(title: str, name: str, attrs: dict[str, str]) -> diagrams.Cluster:
@@ -106,8 +102,9 @@ def _add_cluster(graph: Graph, cluster: Cluster, options: Options) -> None:
     fill, pen = theme.stage_colors[cluster.stage]
     title = cluster.title
     if options.zones:  # the same layout, coloured by zone instead of by stage
-        fill, pen = theme.zones[_zone(cluster.stage)]
-        title = f"{title} ({ZONES[_zone(cluster.stage)][0]})"
+        zone = _zone(cluster.stage)
+        fill, pen = theme.zones[zone]
+        title = f"{title} ({zone})"
     attrs = {**theme.cluster, "bgcolor": fill, "pencolor": pen}
     hidden = cluster.stage in options.hidden
     if hidden:
@@ -123,7 +120,7 @@ def _add_node(node: Node, theme: style.Theme, hidden: bool) -> None:
     diagrams.Node(label, nodeid=node.id, **({"style": "invis"} if hidden else {}))
 
 
-def _node_label(label: str, kind: str, theme: style.Theme = style.LIGHT) -> str:
+def _node_label(label: str, kind: str, theme: style.Theme) -> str:
     lines = "<BR/>".join(html.escape(line) for line in _lines(label, style.LABEL_WRAP))
     icon = _icon_cell(kind, style.ICON_SIZE, theme)
     return (

@@ -6,7 +6,7 @@ but keep every line style, so a reader who learned the key of one theme can read
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..graph import Edge
 
@@ -102,9 +102,9 @@ class Theme:
     muted: str  # stubs, the key's frame and other secondary ink
     zones: dict[str, tuple[str, str]]  # (fill, pen) of the offline and online highlight
     icon_tile: str | None = None  # a light tile behind icons, for dark backgrounds
-    description: str = field(default="", compare=False)
 
 
+# White page, soft stage colours (the default).
 LIGHT = Theme(
     name="light",
     font=FONT,
@@ -116,7 +116,6 @@ LIGHT = Theme(
     stage_colors=STAGE_COLORS,
     muted="#77767B",
     zones={"offline": ("#E8EDF6", "#4C5F86"), "online": ("#FFF1DC", "#B07A1E")},
-    description="white page, soft stage colours (the default)",
 )
 
 
@@ -133,7 +132,6 @@ def _themed(
     cluster: dict[str, str] | None = None,
     pen_scale: float = 1.0,
     icon_tile: str | None = None,
-    description: str = "",
 ) -> Theme:
     """A theme with the light theme's line styles and layout, in other inks and fonts."""
     flow = {
@@ -158,10 +156,10 @@ def _themed(
         muted=muted,
         zones=zones,
         icon_tile=icon_tile,
-        description=description,
     )
 
 
+# A dark page for slides and dark-mode READMEs; icons on light tiles.
 DARK = _themed(
     "dark",
     font=FONT,
@@ -184,7 +182,6 @@ DARK = _themed(
     muted="#8B949E",
     zones={"offline": ("#1C2128", "#768390"), "online": ("#231F18", "#C69026")},
     icon_tile="#E9EDF1",
-    description="dark page for slides and dark-mode READMEs; icons on light tiles",
 )
 
 # Marker colours on a white board: no fills, thick strokes, a handwriting font.
@@ -212,7 +209,6 @@ WHITEBOARD = _themed(
     zones={"offline": ("#FFFFFF", "#495057"), "online": ("#FFFFFF", "#E8590C")},
     cluster={"style": "rounded", "penwidth": "2.4"},
     pen_scale=1.3,
-    description="hand-drawn look: marker colours, handwriting font (Humor Sans), no fills",
 )
 
 THEMES: dict[str, Theme] = {theme.name: theme for theme in (LIGHT, DARK, WHITEBOARD)}
