@@ -1,11 +1,18 @@
-"""Shared helpers: golden files (accepted with MLSD_ACCEPT=1) and spec files built from text."""
+"""Shared helpers: golden files (accepted with MLSD_ACCEPT=1), spec files built from text, and
+the browser tests' Chromium and localhost server."""
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import textwrap
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
@@ -78,3 +85,59 @@ def spec_file(tmp_path: Path):
         return path
 
     return write
+
+
+# --- the browser tests: Debian's Chromium, pages served from localhost only ---
+
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> str:
+    path = os.environ.get("MLSD_CHROMIUM") or shutil.which("chromium")
+    path = path or shutil.which("chromium-browser")
+    if not path:
+        pytest.fail("Chromium not found: `make test` installs it (apt-get install chromium)")
+    return path
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+@contextmanager
+def served(folder: Path) -> Iterator[str]:
+    """`folder` served on 127.0.0.1 while the block runs; yields its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+
+
+def guarded(page):  # a Playwright page
+    """Record the page's console errors in `page.errors` and refuse, recording them in
+    `page.outside`, its requests to anywhere but localhost."""
+    page.errors, page.outside = [], []
+    page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+
+    def guard(route) -> None:
+        if urlparse(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            page.outside.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", guard)
+    return page

@@ -6,17 +6,11 @@ downloads a browser. Set MLSD_CHROMIUM to point at another binary.
 
 from __future__ import annotations
 
-import functools
-import os
-import shutil
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
-from conftest import ROOT
+from conftest import CHROMIUM_FLAGS, ROOT, chromium_path, guarded, served
 
 from mlsd_diagrams.portfolio import build_portfolio
 from mlsd_diagrams.validate import load_design
@@ -24,40 +18,14 @@ from mlsd_diagrams.views import design_views
 
 playwright = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
 
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def chromium_path() -> str:
-    path = os.environ.get("MLSD_CHROMIUM") or shutil.which("chromium")
-    path = path or shutil.which("chromium-browser")
-    if not path:
-        pytest.fail("Chromium not found: `make test` installs it (apt-get install chromium)")
-    return path
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
-
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Iterator[str]:
     out = tmp_path_factory.mktemp("site")
     summary = build_portfolio(ROOT / "designs", out)
     assert not summary.failed
-    handler = functools.partial(_QuietHandler, directory=str(out))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with served(out) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -72,20 +40,7 @@ def browser():
 def page(browser, site: str):
     """A page that records console errors and refuses every request off localhost."""
     context = browser.new_context(viewport={"width": 1440, "height": 1000})
-    tab = context.new_page()
-    tab.errors = []
-    tab.outside = []
-    tab.on("console", lambda m: tab.errors.append(m.text) if m.type == "error" else None)
-    tab.on("pageerror", lambda e: tab.errors.append(str(e)))
-
-    def guard(route):
-        if urlparse(route.request.url).hostname == "127.0.0.1":
-            route.continue_()
-        else:
-            tab.outside.append(route.request.url)
-            route.abort()
-
-    tab.route("**/*", guard)
+    tab = guarded(context.new_page())
     yield tab
     assert tab.errors == []
     assert tab.outside == []

@@ -12,15 +12,12 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
-import threading
 from collections import Counter
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
-from conftest import DESIGNS, SAMPLE
+from conftest import CHROMIUM_FLAGS, DESIGNS, SAMPLE, chromium_path, guarded, served
 
 from mlsd_diagrams.graph import Cluster, Edge, Graph, Node, build_graph
 from mlsd_diagrams.render.dot import to_dot
@@ -357,44 +354,22 @@ def _distance(a: tuple[float, float], b: tuple[float, float]) -> float:
     return ((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
-
-
 @pytest.fixture(scope="module")
 def renderer() -> Iterator[object]:
     """A page of tests/excalidraw/render.html with `renderScene(json) → SVG text`."""
     playwright = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
-    from test_browser import CHROMIUM_FLAGS, chromium_path
-
     if not (HERE / "node_modules" / "@excalidraw" / "utils").is_dir():
         pytest.fail(
             "@excalidraw/utils is missing: `make test` runs npm ci --prefix tests/excalidraw"
         )
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=HERE))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    with playwright.sync_playwright() as driver:
+    with served(HERE) as url, playwright.sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
-        page = browser.new_page()
-        page.errors, page.outside = [], []
-        page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: page.errors.append(str(e)))
-
-        def guard(route) -> None:
-            if urlparse(route.request.url).hostname == "127.0.0.1":
-                route.continue_()
-            else:
-                page.outside.append(route.request.url)
-                route.abort()
-
-        page.route("**/*", guard)
-        page.goto(f"http://127.0.0.1:{server.server_address[1]}/render.html")
+        page = guarded(browser.new_page())
+        page.goto(f"{url}/render.html")
         page.wait_for_function("window.rendererReady === true")
         yield page
         assert page.errors == [] and page.outside == []
         browser.close()
-    server.shutdown()
 
 
 @pytest.mark.parametrize("design_id", DESIGN_IDS)
