@@ -35,6 +35,7 @@ BUILD_UP: tuple[tuple[str, str], ...] = (
     ("monitoring", "Step 7, monitoring: drift, alerts and feedback"),
 )
 ZONES_NAME = "offline-online"
+EMPTY_CAPTION = "No components yet: add them under components: (mlsd kinds lists the kinds)"
 
 
 def theme_of(design: Design, theme: str | None = None) -> style.Theme:
@@ -43,7 +44,9 @@ def theme_of(design: Design, theme: str | None = None) -> style.Theme:
 
 
 def overview(design: Design, graph: Graph, theme: str | None = None) -> Picture:
-    options = Options(theme=theme_of(design, theme), legend=design.diagram.legend)
+    """The whole design; a draft with nothing to draw yet says what to add."""
+    caption = None if graph.nodes else EMPTY_CAPTION
+    options = Options(theme=theme_of(design, theme), legend=design.diagram.legend, caption=caption)
     return Picture(design.id, graph, options)
 
 
@@ -62,6 +65,8 @@ def build_up(design: Design, graph: Graph, theme: str | None = None) -> list[Pic
     base = overview(design, graph, theme).options
     present = {cluster.stage for cluster in graph.clusters}
     steps = [(stage, caption) for stage, caption in BUILD_UP if stage in present]
+    if not steps:  # a draft without components: one frame, the overview with its hint
+        return [Picture("buildup/01-overview", graph, base)]
     frames = []
     for number, (stage, caption) in enumerate(steps, start=1):
         later = frozenset(s for s, _ in steps[number:])

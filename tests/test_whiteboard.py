@@ -13,6 +13,7 @@ from mlsd_diagrams.build import render_design
 from mlsd_diagrams.errors import SpecError
 from mlsd_diagrams.graph import STUB_PREFIX, build_graph
 from mlsd_diagrams.load import load_text
+from mlsd_diagrams.model import FlowKind
 from mlsd_diagrams.pictures import build_up, overview, view_pictures
 from mlsd_diagrams.render import style
 from mlsd_diagrams.render.dot import Options, to_dot
@@ -128,9 +129,12 @@ def test_the_key_lists_exactly_the_flow_kinds_and_component_kinds_used(pinned):
     design, graph = pinned
     source = to_dot(graph, Options(legend=True))
     key = source.split("label=<", 1)[1].split("> labeljust", 1)[0]
-    flows = re.findall(r"</FONT> (request|batch|stream|feedback)</TD>", key)
-    assert flows == [k for k in style.FLOW_SAMPLES if k in {e.kind for e in graph.edges}]
-    titles = re.findall(r'<TD ALIGN="LEFT">([^<]+)</TD>', key)
+    flows = re.findall(r"></TD><TD ALIGN=\"LEFT\">(request|batch|stream|feedback)</TD>", key)
+    assert flows == [k.value for k in FlowKind if k.value in {e.kind for e in graph.edges}]
+    # each kind's sample is a line drawn by Graphviz (a cell border), not glyphs from a font
+    assert key.count('SIDES="B"') == len(flows)
+    assert not re.search("[\u2500-\u257f\u25b6]", key)
+    titles = re.findall(r'SCALE="TRUE"/></TD><TD ALIGN="LEFT">([^<]+)</TD>', key)
     from mlsd_diagrams.catalog import KINDS_BY_NAME
 
     assert sorted(titles) == sorted({KINDS_BY_NAME[n.kind].title for n in graph.nodes})
@@ -237,7 +241,11 @@ def test_mlsd_check_reports_figures_and_fails_only_when_strict(tmp_path: Path):
     report = json.loads(runner.invoke(cli, [*tight, "--format", "json"]).output)
     assert report["thresholds"]["max_nodes"] == 5
     overview_figures = report["views"][0]["figures"]
-    assert overview_figures["nodes"] == 16 and overview_figures["crossings"] >= 0
+    from mlsd_diagrams.check import check_design
+
+    measured = check_design(load_design(PINNED))[0].figures
+    assert overview_figures["nodes"] == 16
+    assert overview_figures["crossings"] == measured.crossings  # the report carries the figure
     broken = tmp_path / "broken.yaml"
     broken.write_text("id: x\n")
     assert runner.invoke(cli, ["check", str(broken)]).exit_code == 2

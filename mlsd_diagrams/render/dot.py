@@ -22,7 +22,7 @@ import graphviz
 
 from .. import catalog
 from ..graph import STAGE_TITLES, Cluster, Edge, Graph, Node
-from ..model import Stage
+from ..model import FlowKind, Stage
 from . import style
 
 
@@ -161,13 +161,14 @@ def _add_stub(
 
 def _title_label(graph: Graph, options: Options) -> str:
     """The graph's label: a plain title, or an HTML-like table with the caption and key."""
-    if not options.legend and not options.caption:
+    key = _key(graph, options.theme) if options.legend else ""
+    if not key and not options.caption:
         return _text(graph.title)
     rows = [f'<FONT POINT-SIZE="{options.theme.graph["fontsize"]}">{_html(graph.title)}</FONT>']
     if options.caption:
         rows.append(f'<FONT POINT-SIZE="17">{_html(options.caption)}</FONT>')
-    if options.legend:
-        rows.append(_key(graph, options.theme))
+    if key:
+        rows.append(key)
     cells = "".join(f"<TR><TD>{row}</TD></TR>" for row in rows)
     return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="4" CELLPADDING="0">{cells}</TABLE>>'
 
@@ -175,11 +176,7 @@ def _title_label(graph: Graph, options: Options) -> str:
 def _key(graph: Graph, theme: style.Theme) -> str:
     """The key: one cell per flow kind used (its line), one per component kind (its icon)."""
     used_flows = {edge.kind for edge in graph.edges}
-    flows = [
-        f'<TD><FONT COLOR="{theme.flow[kind]["color"]}">{sample}</FONT> {kind}</TD>'
-        for kind, sample in style.FLOW_SAMPLES.items()
-        if kind in used_flows
-    ]
+    flows = [_flow_sample(kind.value, theme) for kind in FlowKind if kind.value in used_flows]
     used_kinds = {node.kind for node in graph.nodes}
     kinds = [
         _icon_cell(kind.name, style.KEY_ICON_SIZE, theme)
@@ -189,13 +186,27 @@ def _key(graph: Graph, theme: style.Theme) -> str:
     ]
     columns = style.KEY_COLUMNS
     rows = [kinds[i : i + columns] for i in range(0, len(kinds), columns)]
-    flow_cells = f'<TABLE BORDER="0" CELLSPACING="6"><TR>{"".join(flows)}</TR></TABLE>'
-    flow_row = f'<TR><TD COLSPAN="{2 * columns}">{flow_cells}</TD></TR>'
-    kind_rows = "".join(f"<TR>{''.join(row)}</TR>" for row in rows)
+    if flows:  # the flow kinds first, in the same columns (a draft may have none yet)
+        rows[:0] = [flows, [f'<TD COLSPAN="{2 * columns}" HEIGHT="{style.KEY_GAP}"></TD>']]
+    if not rows:
+        return ""
+    body = "".join(f"<TR>{''.join(row)}</TR>" for row in rows)
     return (
         f'<FONT POINT-SIZE="13"><TABLE BORDER="1" COLOR="{theme.muted}" STYLE="rounded" '
-        f'CELLBORDER="0" CELLSPACING="2" CELLPADDING="3">{flow_row}{kind_rows}</TABLE></FONT>'
+        f'CELLBORDER="0" CELLSPACING="2" CELLPADDING="3">{body}</TABLE></FONT>'
     )
+
+
+def _flow_sample(kind: str, theme: style.Theme) -> str:
+    """A flow kind in the key: a short line in its colour, width and dashes, then its name."""
+    attrs = theme.flow[kind]
+    width, dash = style.key_line(attrs)
+    dashes = "" if dash == "solid" else f' STYLE="{dash}"'
+    line = (
+        f'<TD FIXEDSIZE="TRUE" WIDTH="{style.KEY_ICON_SIZE}" HEIGHT="{width}" SIDES="B" '
+        f'BORDER="{width}" COLOR="{attrs["color"]}"{dashes}></TD>'
+    )
+    return f'{line}<TD ALIGN="LEFT">{kind}</TD>'
 
 
 OFFLINE = frozenset({"data", "features", "training"})

@@ -82,8 +82,7 @@ ICON_SIZE = 64  # points
 KEY_ICON_SIZE = 24  # points
 KEY_COLUMNS = 6
 STUB_FONT_SIZE = "12"
-# How each flow kind's line looks in the key, drawn with text (the key is a label).
-FLOW_SAMPLES = {"request": "───▶", "batch": "╌╌╌▶", "stream": "━━━▶", "feedback": "┈┈┈▶"}
+KEY_GAP = 10  # points between the flow kinds and the component kinds of the key
 STEP_MARKS = "①②③④⑤⑥⑦⑧⑨⑩"  # DejaVu Sans has no glyph past ⑩
 
 
@@ -212,6 +211,13 @@ WHITEBOARD = _themed(
 )
 
 THEMES: dict[str, Theme] = {theme.name: theme for theme in (LIGHT, DARK, WHITEBOARD)}
+
+
+def key_line(attrs: dict[str, str]) -> tuple[int, str]:
+    """A flow kind's line in the key, drawn as a table cell's border (never as glyphs, which
+    depend on the reader's fonts): its width in points and its style (solid, dashed, dotted)."""
+    dash = next((s for s in ("dashed", "dotted") if s in attrs["style"]), "solid")
+    return max(1, round(float(attrs["penwidth"]))), dash
 
 
 def step_mark(step: int) -> str:
