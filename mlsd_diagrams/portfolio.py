@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from . import __version__
 from .errors import MlsdError, RenderError, UsageError, printable
 from .render import site
-from .render.templating import TEMPLATES_DIR
+from .resources import TEMPLATES_DIR
 from .write import clean_own, clean_stale, locked, output_folder, real_folder, write_atomic
 
 if TYPE_CHECKING:

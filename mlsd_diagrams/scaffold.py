@@ -8,15 +8,15 @@ from pathlib import Path
 from .errors import UsageError
 from .model import ID_PATTERN
 from .render.templating import environment, render_template
+from .resources import LIBRARY_DIR
 from .write import write_atomic
 
-LIBRARY = Path(__file__).resolve().parent.parent / "designs"
 SCHEMA_FILE = "mlsd.schema.json"
 _ID_LINE = re.compile(r"^id:.*$", re.MULTILINE)
 
 
 def library_cases() -> list[str]:
-    return sorted(p.stem for p in LIBRARY.glob("*.yaml"))
+    return sorted(p.stem for p in LIBRARY_DIR.glob("*.yaml"))
 
 
 def new_spec(design_id: str, folder: Path, case: str | None = None) -> Path:
@@ -44,7 +44,7 @@ def _skeleton(design_id: str) -> str:
 
 
 def _from_case(design_id: str, case: str) -> str:
-    source = LIBRARY / f"{case}.yaml"
+    source = LIBRARY_DIR / f"{case}.yaml"
     if case not in library_cases():
         from .catalog import suggest
 

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..model import Design
-from .templating import TEMPLATES_DIR, environment, render_template
+from ..resources import TEMPLATES_DIR
+from .templating import environment, render_template
 
 ASSETS = ("style.css", "gallery.js")
 THUMBNAIL_SIZE = (480, 300)

@@ -17,9 +17,8 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from ..errors import RenderError, UsageError
 from ..estimates import format_count
+from ..resources import TEMPLATES_DIR
 from . import text
-
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
 
 
 @cache
