@@ -26,7 +26,7 @@ from .render.dot import to_dot
 from .render.graphviz import checked_dot, run_dot
 from .render.pdf import fix_creation_date
 from .render.style import Theme
-from .render.svg import inline_icons
+from .render.svg import self_contained
 from .validate import load_design
 from .write import clean_stale, output_folder, real_folder, refuse_link, temp_prefix
 
@@ -128,9 +128,9 @@ def _stage(
 
 
 def _finish_images(staged: dict[str, Path]) -> None:
-    """Self-contained SVG (icons inlined), reproducible PDF (fixed creation date)."""
+    """Self-contained SVG (icons and fonts inlined), reproducible PDF (fixed creation date)."""
     if "svg" in staged:
-        _rewrite(staged["svg"], lambda svg: inline_icons(svg.decode("utf-8")).encode("utf-8"))
+        _rewrite(staged["svg"], lambda svg: self_contained(svg.decode("utf-8")).encode("utf-8"))
     if "pdf" in staged:
         _rewrite(staged["pdf"], fix_creation_date)
 

@@ -1,4 +1,5 @@
-"""Make a Graphviz SVG self-contained: icons inlined as data URIs, no paths of this machine."""
+"""Make a Graphviz SVG self-contained: icons inlined as data URIs, fonts embedded, no paths
+of this machine."""
 
 from __future__ import annotations
 
@@ -9,8 +10,14 @@ from pathlib import Path
 
 from .. import catalog
 from ..errors import RenderError
+from .fonts import embed_fonts
 
 _IMAGE_HREF = re.compile(r'(<image\b[^>]*?xlink:href=")([^"]+)(")')
+
+
+def self_contained(svg: str) -> str:
+    """The SVG as it reads anywhere: icons inlined, the subset of every font embedded."""
+    return embed_fonts(inline_icons(svg))
 
 
 def inline_icons(svg: str) -> str:
