@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from .errors import Problem, SpecError, shown
+from .syntax import syntax_problems
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 24
@@ -44,6 +45,8 @@ class Document:
     source: str
     data: dict[str, Any]
     marks: dict[KeyPath, Mark] = field(default_factory=dict)
+    # what an unquoted `: ` or `, ` probably did at a path, and how to quote it instead
+    hints: dict[KeyPath, str] = field(default_factory=dict)
 
     def mark(self, path: KeyPath) -> Mark:
         """The position of `path`, or of its nearest ancestor present in the file."""
@@ -55,6 +58,13 @@ class Document:
     def problem(self, path: KeyPath, message: str) -> Problem:
         mark = self.mark(path)
         return Problem(self.source, mark.line, mark.column, dotted(path), message)
+
+    def hint(self, path: KeyPath) -> tuple[KeyPath, str] | None:
+        """The quoting hint of `path` or of its nearest ancestor that has one."""
+        for end in range(len(path), 0, -1):
+            if path[:end] in self.hints:
+                return path[:end], self.hints[path[:end]]
+        return None
 
 
 def dotted(path: KeyPath) -> str:
@@ -96,8 +106,12 @@ def _read_regular(path: Path) -> bytes:
     if path.is_symlink():
         raise _NotAFile("is a symbolic link; mlsd reads only regular files (copy the spec here)")
     handle = os.open(path, _OPEN_FLAGS)
-    if not stat.S_ISREG(os.fstat(handle).st_mode):
+    mode = os.fstat(handle).st_mode
+    if not stat.S_ISREG(mode):
         os.close(handle)
+        if stat.S_ISDIR(mode):
+            hint = f"give one spec file, or build the whole folder with `mlsd build {path}`"
+            raise _NotAFile(f"is a folder; {hint}")
         raise _NotAFile("is not a regular file; a spec is a YAML text file")
     with os.fdopen(handle, "rb") as stream:
         return stream.read(MAX_BYTES + 1)
@@ -120,17 +134,14 @@ def load_text(text: str, source: str) -> Document:
     try:
         data = builder.build(yaml.parse(text, Loader=_Parser))
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        reason = " ".join(str(p) for p in (exc.context, exc.problem) if p)
-        raise _fail(source, line, column, f"invalid YAML: {reason}") from None
+        raise SpecError(syntax_problems(text, source, exc)) from None
     except yaml.reader.ReaderError as exc:
         raise _unreadable(source, text, exc.position) from None
     except yaml.YAMLError as exc:
         raise _fail(source, 1, 1, f"invalid YAML: {exc}") from None
     if builder.problems:
         raise SpecError(builder.problems)
-    return Document(source, data, builder.marks)
+    return Document(source, data, builder.marks, builder.hints)
 
 
 def _unreadable(source: str, text: str, position: int) -> SpecError:
@@ -155,6 +166,7 @@ class _Builder:
     def __init__(self, source: str) -> None:
         self.source = source
         self.marks: dict[KeyPath, Mark] = {}
+        self.hints: dict[KeyPath, str] = {}
         self.problems: list[Problem] = []
 
     def build(self, events: Iterator[yaml.Event]) -> dict[str, Any]:
@@ -191,7 +203,7 @@ class _Builder:
         if isinstance(event, yaml.SequenceStartEvent):
             return self._sequence(path, depth)
         if isinstance(event, yaml.MappingStartEvent):
-            return self._mapping(path, depth)
+            return self._mapping(path, depth, bool(event.flow_style))
         self._stop(event, f"unexpected YAML {type(event).__name__}")
 
     def _sequence(self, path: KeyPath, depth: int) -> list[Any]:
@@ -203,8 +215,9 @@ class _Builder:
         next(self.events)
         return items
 
-    def _mapping(self, path: KeyPath, depth: int) -> dict[str, Any]:
+    def _mapping(self, path: KeyPath, depth: int, flow: bool) -> dict[str, Any]:
         result: dict[str, Any] = {}
+        scalars: list[tuple[yaml.ScalarEvent, yaml.Event]] = []  # (key, value) events
         while not isinstance(self._peek(), yaml.MappingEndEvent):
             key_event = next(self.events)
             self._refuse_anchors_and_tags(key_event)
@@ -220,9 +233,30 @@ class _Builder:
                 self._node((*path, f"{key}#dup"), depth + 1)
                 continue
             self.marks[(*path, key)] = mark
+            scalars.append((key_event, self._peek()))
             result[key] = self._node((*path, key), depth + 1)
         next(self.events)
+        self._hint_quoting(path, flow, scalars)
         return result
+
+    def _hint_quoting(
+        self, path: KeyPath, flow: bool, entries: list[tuple[yaml.ScalarEvent, yaml.Event]]
+    ) -> None:
+        """Remember where a `: ` or `, ` in an unquoted value probably made keys of text:
+        `- PCI-DSS: card data` (a list item read as a mapping), `{label: a, b}` (`b` a key)."""
+        plain = [(k, v) for k, v in entries if _plain(k) and _plain(v)]
+        if not flow and len(entries) == 1 == len(plain) and path and isinstance(path[-1], int):
+            key, value = plain[0]
+            if key.start_mark.line == value.end_mark.line:
+                text = _quote(f"{key.value}: {value.value}")
+                self.hints[path] = f"its ': ' makes it a mapping; to keep it text, quote it: {text}"
+        for (before, before_value), (key, value) in zip(entries, entries[1:], strict=False):
+            if flow and _plain(key) and _implicit_empty(value) and _plain(before_value):
+                text = _quote(f"{before_value.value}, {key.value}")
+                self.hints[(*path, key.value)] = (
+                    f"if ', {key.value}' belongs to {before.value}, quote that value: "
+                    f"{{{before.value}: {text}}}"
+                )
 
     def _peek(self) -> yaml.Event:
         return self.events.peek()
@@ -242,6 +276,19 @@ class _Builder:
         mark = _mark(event)
         self.problems.append(Problem(self.source, mark.line, mark.column, "", message))
         raise _Stop
+
+
+def _plain(event: yaml.Event) -> bool:
+    return isinstance(event, yaml.ScalarEvent) and not event.style
+
+
+def _implicit_empty(event: yaml.Event) -> bool:
+    """A key written alone in a flow mapping (`{a: 1, b}`): its value is an empty scalar."""
+    return _plain(event) and event.value == "" and event.start_mark.index == event.end_mark.index
+
+
+def _quote(text: str) -> str:
+    return '"' + shown(text, 80).replace('"', '\\"') + '"'
 
 
 def _mark(event: yaml.Event) -> Mark:

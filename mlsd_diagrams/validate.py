@@ -158,7 +158,15 @@ def _flow_key(flow: dict[str, Any]) -> tuple[str, ...] | None:
 
 def _from_pydantic(doc: Document, error: Any) -> Problem:
     path = _data_path(doc.data, error["loc"])
-    return doc.problem(path, _message(path, error))
+    message = _message(path, error)
+    hinted = doc.hint(path)
+    if hinted:  # an unquoted `: ` or `, ` probably made this mapping or key: say how to quote
+        where, hint = hinted
+        if where == path and error["type"] == "string_type":
+            message = f"must be text, but {hint}"
+        elif error["type"] == "extra_forbidden" and "did you mean" not in message:
+            message = f"{message}; {hint}"
+    return doc.problem(path, message)
 
 
 def _data_path(data: Any, loc: tuple[Any, ...]) -> KeyPath:

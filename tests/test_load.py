@@ -70,7 +70,49 @@ def test_refused_yaml(text, expected):
 
 def test_syntax_error_is_located():
     (message,) = errors_of("a: [1, 2\nb: 3\n")
-    assert message.startswith("s.yaml:2:") and "invalid YAML" in message
+    assert message == (
+        "s.yaml:1:4: this [ is not closed; close it with ] "
+        "(or quote a value that contains ', ', ':', '[' or '{')"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "a: b: c\n",
+            [
+                "s.yaml:1:5: this value contains ': ', which YAML reads as a new key; quote the "
+                'whole value: a: "b: c"'
+            ],
+        ),
+        (
+            "a: b\n  c: d\n",
+            [
+                "s.yaml:2:4: a key is indented under a value; align it with the keys above it, "
+                "or quote the value if the ': ' belongs to it"
+            ],
+        ),
+        (
+            "a: 'open\nb: 1\n",
+            [
+                "s.yaml:1:4: this quote is never closed; close it on the same line (or the value "
+                "runs to the end of the file)"
+            ],
+        ),
+        (
+            "a:\n  b: 1\n c: 2\nd: x: y\n",
+            [
+                "s.yaml:3:2: this line's indentation does not match the keys above it; indent it "
+                "like its siblings",
+                "s.yaml:4:5: this value contains ': ', which YAML reads as a new key; quote the "
+                'whole value: d: "x: y"',
+            ],
+        ),
+    ],
+)
+def test_syntax_errors_say_what_to_do_and_come_all_at_once(text: str, expected: list[str]):
+    assert errors_of(text) == expected
 
 
 def test_invalid_utf8_is_located():
