@@ -17,7 +17,7 @@ from typing import TypeVar
 import click
 
 from . import __version__
-from .errors import MlsdError
+from .errors import MlsdError, shown
 
 T = TypeVar("T")
 FILES = click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
@@ -91,7 +91,11 @@ def _formats(value: str) -> tuple[str, ...]:
     chosen = tuple(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))
     unknown = [fmt for fmt in chosen if fmt not in FORMATS]
     if unknown or not chosen:
-        raise click.BadParameter(f"choose among {', '.join(FORMATS)} (comma-separated)")
+        from .catalog import suggest
+
+        named = ", ".join(f"'{shown(fmt)}'{suggest(fmt, list(FORMATS))}" for fmt in unknown)
+        said = f"unknown format {named}; " if unknown else ""
+        raise click.BadParameter(f"{said}choose among {', '.join(FORMATS)} (comma-separated)")
     return chosen
 
 
@@ -413,7 +417,7 @@ def _relative(path: Path, folder: Path) -> str:
 
 
 def _template_dirs(templates: Path | None) -> list[Path]:
-    from .render.templating import TEMPLATES_DIR
+    from .resources import TEMPLATES_DIR
 
     return [TEMPLATES_DIR] + ([templates] if templates else [])
 

@@ -50,8 +50,9 @@ def test_render_reports_broken_specs_and_renders_the_others(tmp_path: Path, spec
 
 
 def test_render_rejects_unknown_format(spec_file, tmp_path: Path):
-    result = run("render", str(spec_file()), "-o", str(tmp_path), "-f", "png,jpeg")
+    result = run("render", str(spec_file()), "-o", str(tmp_path), "-f", "png,svgg,jpeg")
     assert result.exit_code == 2
+    assert "unknown format 'svgg' (did you mean 'svg'?), 'jpeg'" in result.stderr
     assert "choose among png, svg, pdf, dot" in result.stderr
 
 
@@ -59,7 +60,9 @@ def test_schema_is_json_schema_listing_the_kinds(tmp_path: Path):
     result = run("schema")
     schema = json.loads(result.output)
     assert schema["$schema"].endswith("2020-12/schema")
-    assert "components" in schema["required"] or "components" in schema["properties"]
+    # a draft needs only these three; every section, components included, may come later
+    assert schema["required"] == ["id", "title", "prompt"]
+    assert {"components", "flows", "requirements"} <= set(schema["properties"])
     kind = schema["$defs"]["Component"]["properties"]["kind"]
     assert "ranking" in kind["enum"] and kind["description"]
     run("schema", "-o", str(tmp_path / "s.json"))

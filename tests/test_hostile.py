@@ -27,14 +27,17 @@ from test_properties import (
     html_skeleton,
     markdown_skeleton,
     outputs,
+    twin,
+    yaml_of,
 )
 
 from mlsd_diagrams.build import load_design, render_file
 from mlsd_diagrams.cli import cli
 from mlsd_diagrams.errors import RenderError, SpecError, UsageError
 from mlsd_diagrams.graph import build_graph
-from mlsd_diagrams.load import MAX_BYTES
+from mlsd_diagrams.load import MAX_BYTES, load_file, load_text
 from mlsd_diagrams.portfolio import LOCK, MANIFEST, build_portfolio
+from mlsd_diagrams.validate import validate
 from mlsd_diagrams.write import TEMP_MARK
 
 CORPUS = Path(__file__).parent / "cases" / "hostile"
@@ -116,7 +119,11 @@ def test_hostile_text_changes_no_structure(case: Path, rendered: dict[str, dict[
     check_dot(got["dot"], graph)
     check_mermaid(got["mermaid"], graph)
     check_python(got["py"], graph)
-    markdown_skeleton(got["md"]), html_skeleton(got["html"])  # parse, links checked
+    # the same design with every text a plain word has the same Markdown and HTML structure
+    mine = outputs(design)
+    same = outputs(validate(load_text(yaml_of(twin(load_file(case).data)), "twin.yaml")))
+    assert markdown_skeleton(mine["md"]) == markdown_skeleton(same["md"])
+    assert html_skeleton(mine["html"]) == html_skeleton(same["html"])  # links checked too
     svg = got["svg"]
     assert svg.count('class="node"') == len(graph.nodes)
     assert svg.count('class="edge"') == len(graph.edges)
@@ -166,7 +173,8 @@ def test_a_fifo_or_a_folder_is_refused_without_blocking(tmp_path: Path):
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
         f"{tmp_path / 'fifo.yaml'}:1:1: is not a regular file; a spec is a YAML text file",
-        f"{tmp_path / 'folder.yaml'}:1:1: is not a regular file; a spec is a YAML text file",
+        f"{tmp_path / 'folder.yaml'}:1:1: is a folder; give one spec file, or build the whole "
+        f"folder with `mlsd build {tmp_path / 'folder.yaml'}`",
     ]
 
 

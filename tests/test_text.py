@@ -58,7 +58,11 @@ def test_markdown_escaped_text_is_no_block_markup(text: str):
 def test_table_cells_keep_the_table_shape(text: str):
     table = f"| a | b |\n|---|---|\n| {md_cell(text)} | x |\n"
     tokens = GFM.parse(table)
-    assert sum(1 for t in tokens if t.type == "td_open") == 2
+    cells = [tokens[i + 1] for i, t in enumerate(tokens) if t.type == "td_open"]
+    # markdown-it drops the cells past the header's count: check what the first one holds
+    assert len(cells) == 2 and cells[1].content == "x"
+    plain = "".join(t.content for t in cells[0].children or [] if t.type == "text")
+    assert plain == " ".join(text.split())
 
 
 @pytest.mark.parametrize("text", HOSTILE)
