@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 
 from .model import Design
-from .render.layout import Box, Layout, PlacedEdge, Point
+from .render.layout import Box, Layout, PlacedEdge, Point, curve_points
 
 SCAFFOLDING = ("_stub_", "_key_")
 SCREEN = (1920, 1080)  # px: the screen a whiteboard picture is shown on
@@ -244,18 +244,7 @@ def _shared_nodes(first: PlacedEdge, second: PlacedEdge) -> set[str]:
 
 
 def _pieces(points: Sequence[Point]) -> list[_Piece]:
-    return [_piece(_sampled(points[k : k + 4])) for k in range(0, len(points) - 3, 3)]
-
-
-def _sampled(control: Sequence[Point]) -> list[Point]:
-    """SAMPLES + 1 points along one cubic Bézier segment, both ends included."""
-    (x0, y0), (x1, y1), (x2, y2), (x3, y3) = control
-    points = []
-    for step in range(SAMPLES + 1):
-        t = step / SAMPLES
-        a, b, c, d = (1 - t) ** 3, 3 * t * (1 - t) ** 2, 3 * t**2 * (1 - t), t**3
-        points.append((a * x0 + b * x1 + c * x2 + d * x3, a * y0 + b * y1 + c * y2 + d * y3))
-    return points
+    return [_piece(segment) for segment in curve_points(points, SAMPLES)]
 
 
 def _piece(points: list[Point]) -> _Piece:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .. import catalog
 from ..graph import Edge, Graph, Node
-from .layout import Box, Layout, PlacedCluster, PlacedEdge, PlacedNode, Point, Text
+from .layout import Box, Layout, PlacedCluster, PlacedEdge, PlacedNode, Point, Text, curve_points
 from .style import ICON_SIZE, STAGE_COLORS
 
 SOURCE = "https://github.com/mlsd-diagrams"
@@ -323,24 +323,13 @@ def _polyline(edge: PlacedEdge) -> list[Point]:
     """dot's cubic Bézier path as points, ending at the arrowhead's tip."""
     controls = edge.points
     points = [controls[0]] if controls else []
-    for start in range(0, len(controls) - 3, 3):
-        p0, c1, c2, p1 = controls[start : start + 4]
-        steps = range(1, SAMPLES_PER_CURVE + 1)
-        points += [_bezier(p0, c1, c2, p1, i / SAMPLES_PER_CURVE) for i in steps]
+    for segment in curve_points(controls, SAMPLES_PER_CURVE):
+        points += segment[1:]
     if edge.head:
         points.append(edge.head)
     if len(points) < 2:
         points = [points[0] if points else (0.0, 0.0)] * 2
     return [(_r(x), _r(y)) for x, y in points]
-
-
-def _bezier(p0: Point, c1: Point, c2: Point, p1: Point, t: float) -> Point:
-    s = 1 - t
-    a, b, c, d = s**3, 3 * s * s * t, 3 * s * t * t, t**3
-    return (
-        a * p0[0] + b * c1[0] + c * c2[0] + d * p1[0],
-        a * p0[1] + b * c1[1] + c * c2[1] + d * p1[1],
-    )
 
 
 def _fixed_point(ratios: list[float]) -> list[float]:

@@ -8,6 +8,7 @@ and the Excalidraw export read the picture from here, so they see exactly what `
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .. import catalog
@@ -78,6 +79,21 @@ class Layout:
     clusters: tuple[PlacedCluster, ...]
     texts: tuple[Text, ...]  # the graph's own label: title (and key, if drawn)
     background: str
+
+
+def curve_points(controls: Sequence[Point], samples: int) -> list[list[Point]]:
+    """Each cubic Bézier segment of a dot path (p0, c1, c2, p1, c1, c2, p2...) as
+    `samples` + 1 points along it, both ends included."""
+    segments = []
+    for start in range(0, len(controls) - 3, 3):
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3) = controls[start : start + 4]
+        points = []
+        for step in range(samples + 1):
+            t = step / samples
+            a, b, c, d = (1 - t) ** 3, 3 * t * (1 - t) ** 2, 3 * t**2 * (1 - t), t**3
+            points.append((a * x0 + b * x1 + c * x2 + d * x3, a * y0 + b * y1 + c * y2 + d * y3))
+        segments.append(points)
+    return segments
 
 
 def lay_out(source: str) -> Layout:
