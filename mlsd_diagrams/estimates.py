@@ -88,6 +88,20 @@ def format_bytes(value: float) -> str:
     return _format(value, BYTE_UNITS, " ")
 
 
+def format_duration(seconds: float) -> str:
+    """A duration in its largest whole-ish unit: 2592000 -> "30 days", 300 -> "5 min"."""
+    for size, unit in ((86_400, "days"), (3600, "h"), (60, "min"), (1, "s")):
+        if seconds >= size:
+            amount = format_count(seconds / size)
+            return f"{amount} {unit[:-1] if unit == 'days' and amount == '1' else unit}"
+    return f"{format_count(seconds * 1000)} ms"
+
+
+def format_share(value: float) -> str:
+    """A share as a percentage: 0.02 -> "2%", 0.0002 -> "0.02%", 0.125 -> "12.5%"."""
+    return f"{_plain(_round(value * 100)) if value else '0'}%"
+
+
 def _average_qps(scale: Scale) -> Estimate | None:
     dau, per_user = scale.daily_active_users, scale.requests_per_user_per_day
     if dau is None or per_user is None:
