@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..capacity import capacity
 from ..estimates import estimates, format_count, format_duration, format_share
 from ..graph import Graph
 from ..model import Design, Scale
@@ -56,7 +57,8 @@ def context(design: Design, graph: Graph, image: str | None) -> dict[str, Any]:
         "scale_rows": scale_rows(design.requirements.scale),
         "data_numbers": _data_numbers(design),
         "operating_point": _operating_point(design),
-        "estimates": estimates(design.requirements.scale),
+        "estimates": estimates(design.requirements.scale, design.data),
+        "capacity": capacity(design),
         "tradeoffs": [(choice, lookup(choice.name)) for choice in design.tradeoffs],
         "talk_track": talk_track(design, graph),
         "mermaid": to_mermaid(graph),
