@@ -13,7 +13,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .estimates import Estimate, format_bytes, format_count, format_share, request_rates
+from .estimates import (
+    Estimate,
+    format_bytes,
+    format_count,
+    format_duration,
+    format_share,
+    request_rates,
+)
 from .model import DeployedModel, Design, LatencyStage, stage_total_ms
 
 ASSUMED_UTILISATION = 0.6
@@ -49,7 +56,8 @@ def capacity(design: Design) -> list[Group]:
 
 
 def ms(value: float) -> str:
-    return f"{format_count(value)} ms"
+    """Milliseconds below a second, else the largest whole-ish unit (128,000 ms -> "2.1 min")."""
+    return f"{format_count(value)} ms" if value < 1000 else format_duration(value / 1000)
 
 
 def assumed(value: float | None, fallback: float, fmt=format_count) -> tuple[float, str]:
@@ -381,9 +389,7 @@ def llm_rows(design: Design) -> list[Estimate]:
         rows.append(
             Estimate("Tokens per second", "peak rate × tokens", inputs, value, format_count(value))
         )
-    cost = cost_per_thousand(design)
-    if cost is not None:
-        rows.append(cost)
+    rows += [row for row in (cost_per_thousand(design), daily_cost(design)) if row]
     rows += [row for row in (_kv_cache(design, prompt + output), _task_latency(design)) if row]
     return rows
 
@@ -408,6 +414,18 @@ def cost_per_thousand(design: Design) -> Estimate | None:
     )
     formula = "1,000 × calls × (in × in price + out × out price) ÷ 1M"
     return Estimate(f"Cost per 1K {noun}", formula, inputs, value, f"${format_count(value)}")
+
+
+def daily_cost(design: Design) -> Estimate | None:
+    """LLM spend per day: requests (or tasks) per day × cost per 1K ÷ 1,000."""
+    cost, average = cost_per_thousand(design), request_rates(design.requirements.scale)[0]
+    if cost is None or average is None:
+        return None
+    per_day = average.value * 86_400
+    value = per_day * cost.value / 1000
+    inputs = (("average rate", average.display), (cost.name.lower(), cost.display))
+    formula = "average rate × 86,400 s × cost per 1K ÷ 1,000"
+    return Estimate("LLM cost per day", formula, inputs, value, f"${format_count(value)}")
 
 
 def _kv_cache(design: Design, tokens: float) -> Estimate | None:

@@ -736,6 +736,8 @@ class Capacity(Spec):
     """Share of daily users in an A/B test (both arms together)."""
     minimum_detectable_effect: Fraction | None = None
     """Absolute effect the A/B test must detect (0.001 = 0.1 percentage points)."""
+    cache_hit_rate: Fraction | None = None
+    """Share of requests answered by a cache (result, embedding or semantic cache)."""
     reviewer_items_per_hour: Count | None = None
     """Items one human reviewer handles per hour."""
     reviewer_hours_per_day: Count | None = None

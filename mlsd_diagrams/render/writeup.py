@@ -59,7 +59,9 @@ def context(design: Design, graph: Graph, image: str | None) -> dict[str, Any]:
         "operating_point": _operating_point(design),
         "estimates": estimates(design.requirements.scale, design.data),
         "capacity": capacity(design),
-        "tradeoffs": [(choice, lookup(choice.name)) for choice in design.tradeoffs],
+        "tradeoffs": [
+            _tradeoff(design, choice.name) | {"choice": choice} for choice in design.tradeoffs
+        ],
         "talk_track": talk_track(design, graph),
         "mermaid": to_mermaid(graph),
     }
@@ -112,6 +114,12 @@ def _operating_point(design: Design) -> str:
     )
     sentence = "; ".join(f"{name} {fmt(value)}" for name, value, fmt in parts if value is not None)
     return sentence[:1].upper() + sentence[1:]
+
+
+def _tradeoff(design: Design, name: str) -> dict[str, Any]:
+    """A library entry with its numbers computed from this design."""
+    tradeoff = lookup(name)
+    return {"tradeoff": tradeoff, "numbers": tradeoff.numbers(design)}
 
 
 def _request_path(graph: Graph, labels: dict[str, str]) -> list[dict[str, str]]:
