@@ -23,6 +23,7 @@ from .estimates import (
 from .model import Design
 
 Numbers = Callable[[Design], list[Estimate]]
+Check = Callable[[Design], str | None]
 
 # Labelled assumptions: constants a formula needs that a spec does not state.
 CORE_MULTIPLY_ADDS_PER_S = 10e9  # one CPU core, SIMD fp32
@@ -1101,3 +1102,71 @@ def parallel_training(design: Design) -> list[Estimate]:
         ),
         row("GPUs just to hold them", "⌈bytes ÷ GPU memory⌉", inputs, gpus, format_count(gpus)),
     ]
+
+
+# --- checks: an option picked against its "pick when" at this design's scale ---
+
+ASSUMED_RAM_GB = 256
+
+
+def _vectors(design: Design) -> tuple[float, float] | None:
+    scale = scale_of(design)
+    if scale.items is None or scale.embedding_dim is None:
+        return None
+    return scale.items, scale.embedding_dim
+
+
+def exact_fits_budget(design: Design) -> str | None:
+    vectors = _vectors(design)
+    latency = design.requirements.latency
+    budget = (latency.budget_ms if latency else None) or scale_of(design).latency_budget_ms
+    if vectors is None or budget is None:
+        return None
+    n, d = vectors
+    query_ms = n * d / CORE_MULTIPLY_ADDS_PER_S * 1000
+    if query_ms <= budget:
+        return None
+    return (
+        f"one exact query costs N × d = {format_count(n * d)} multiply-adds, about "
+        f"{cap.ms(query_ms)} on one core (10G multiply-adds/s assumed), over the "
+        f"{cap.ms(budget)} budget; pick an ANN index"
+    )
+
+
+def hnsw_fits_memory(design: Design) -> str | None:
+    vectors = _vectors(design)
+    if vectors is None:
+        return None
+    n, d = vectors
+    links = scale_of(design).hnsw_links
+    size = cap.index_bytes("hnsw", n, d, None, links) if links else n * d * 4
+    ram, ram_text = cap.assumed(
+        design.capacity.ram_per_machine_gb, ASSUMED_RAM_GB, lambda v: f"{format_count(v)} GB"
+    )
+    fill, _ = cap.assumed(design.capacity.index_fill_factor, cap.ASSUMED_FILL_FACTOR)
+    usable = ram * cap.GB * fill
+    sharded = any(choice.name == "index-sharding-and-replication" for choice in design.tradeoffs)
+    if size <= usable or sharded:
+        return None
+    formula = "N × (4d + 8M)" if links else "N × 4d, before links"
+    machines = math.ceil(size / usable)
+    return (
+        f"HNSW keeps every full vector and its links in RAM: {formula} = {format_bytes(size)} "
+        f"for {format_count(n)} vectors, more than one machine holds ({ram_text} × "
+        f"{format_count(fill)} fill); its 'pick when' needs them to fit: shard over "
+        f"{format_count(machines)} machines (cite index-sharding-and-replication), or pick IVF-PQ"
+    )
+
+
+def compression_needed(design: Design) -> str | None:
+    vectors = _vectors(design)
+    if vectors is None:
+        return None
+    n, d = vectors
+    flat = n * d * 4
+    if flat >= cap.GB:
+        return None
+    return (
+        f"the full fp32 vectors take only {format_bytes(flat)} (N × d × 4 B); compressing them "
+        "loses recall that memory does not require"
+    )

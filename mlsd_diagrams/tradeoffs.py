@@ -31,6 +31,8 @@ class Option:
     strengths: tuple[str, ...]
     weaknesses: tuple[str, ...]
     pick_when: str
+    check: q.Check | None = None
+    """Says why a design that picks this option contradicts `pick_when` at its own scale."""
 
 
 @dataclass(frozen=True)
@@ -248,6 +250,7 @@ TABLE: tuple[Tradeoff, ...] = (
         options=(
             Option(
                 name="Exact search",
+                check=q.exact_fits_budget,
                 strengths=(
                     "Perfect recall, with no index to build or tune",
                     "Simple, and fine for small collections",
@@ -260,6 +263,7 @@ TABLE: tuple[Tradeoff, ...] = (
             ),
             Option(
                 name="ANN (HNSW)",
+                check=q.hnsw_fits_memory,
                 strengths=(
                     "Sublinear queries with the highest recall of the ANN indexes here",
                     "No training pass: vectors are added to the graph",
@@ -284,6 +288,7 @@ TABLE: tuple[Tradeoff, ...] = (
             ),
             Option(
                 name="ANN (IVF-PQ)",
+                check=q.compression_needed,
                 strengths=(
                     "Compressed codes: only M bytes per vector",
                     "Fits billions of vectors in memory",
