@@ -80,8 +80,7 @@ def latency_rows(design: Design) -> list[Estimate]:
     latency = design.requirements.latency
     if latency is None or not latency.stages:
         return []
-    rows = [_stage_row(stage) for stage in latency.stages if stage.parallel is None]
-    rows += _parallel_rows(latency.stages)
+    rows = _stage_rows(latency.stages)
     percentile = latency.percentile.value if latency.percentile else None
     rows += [
         _fan_out_row(stage, percentile)
@@ -97,23 +96,29 @@ def latency_rows(design: Design) -> list[Estimate]:
     return rows
 
 
-def _stage_row(stage: LatencyStage) -> Estimate:
-    inputs = ((stage.name, ms(stage.ms)),)
-    return Estimate(stage.name, "stage budget (sequential)", inputs, stage.ms, ms(stage.ms))
-
-
-def _parallel_rows(stages: list[LatencyStage]) -> list[Estimate]:
+def _stage_rows(stages: list[LatencyStage]) -> list[Estimate]:
+    """One row per sequential stage, one per parallel group, in the order of the path."""
     groups: dict[str, list[LatencyStage]] = {}
     for stage in stages:
         if stage.parallel is not None:
             groups.setdefault(stage.parallel, []).append(stage)
-    rows = []
-    for members in groups.values():
-        value = max(stage.ms for stage in members)
-        names = " ‖ ".join(stage.name for stage in members)
-        inputs = tuple((stage.name, ms(stage.ms)) for stage in members)
-        rows.append(Estimate(names, "max of stages run in parallel", inputs, value, ms(value)))
+    rows, seen = [], set()
+    for stage in stages:
+        if stage.parallel is None:
+            inputs = ((stage.name, ms(stage.ms)),)
+            formula = "stage budget (sequential)"
+            rows.append(Estimate(stage.name, formula, inputs, stage.ms, ms(stage.ms)))
+        elif stage.parallel not in seen:
+            seen.add(stage.parallel)
+            rows.append(_parallel_row(groups[stage.parallel]))
     return rows
+
+
+def _parallel_row(members: list[LatencyStage]) -> Estimate:
+    value = max(stage.ms for stage in members)
+    names = " ‖ ".join(stage.name for stage in members)
+    inputs = tuple((stage.name, ms(stage.ms)) for stage in members)
+    return Estimate(names, "max of stages run in parallel", inputs, value, ms(value))
 
 
 def _fan_out_row(stage: LatencyStage, percentile: str) -> Estimate:
@@ -387,7 +392,13 @@ def llm_rows(design: Design) -> list[Estimate]:
         value = peak.value * per_request
         inputs = (("peak rate", peak.display), (f"tokens per {noun}", format_count(per_request)))
         rows.append(
-            Estimate("Tokens per second", "peak rate × tokens", inputs, value, format_count(value))
+            Estimate(
+                "Tokens per second",
+                "peak rate × tokens",
+                inputs,
+                value,
+                f"{format_count(value)} tokens/s",
+            )
         )
     rows += [row for row in (cost_per_thousand(design), daily_cost(design)) if row]
     rows += [row for row in (_kv_cache(design, prompt + output), _task_latency(design)) if row]
@@ -423,7 +434,7 @@ def daily_cost(design: Design) -> Estimate | None:
         return None
     per_day = average.value * 86_400
     value = per_day * cost.value / 1000
-    inputs = (("average rate", average.display), (cost.name.lower(), cost.display))
+    inputs = (("average rate", average.display), ("cost per 1K", cost.display))
     formula = "average rate × 86,400 s × cost per 1K ÷ 1,000"
     return Estimate("LLM cost per day", formula, inputs, value, f"${format_count(value)}")
 

@@ -283,8 +283,8 @@ def _downsampled_per_day(scale: Scale, kept: tuple[float, float]) -> Estimate:
     inputs = (
         ("events per day", format_count(scale.events_per_day)),
         ("row size", format_bytes(scale.training_row_bytes)),
-        ("positive rate p", format_count(positive)),
-        ("negatives kept w", format_count(rate)),
+        ("positive rate p", format_share(positive)),
+        ("negatives kept w", format_share(rate)),
     )
     formula = "events per day × row size × (p + w × (1 − p))"
     display = f"{format_bytes(value)}/day"

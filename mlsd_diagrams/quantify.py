@@ -129,7 +129,26 @@ def batch_vs_online(design: Design) -> list[Estimate]:
                 format_bytes(stored),
             )
         )
-    rows += keep(ranking_load(design))
+    load, rate = ranking_load(design), peak(design)
+    if load is not None:
+        return [*rows, load]
+    if rate is not None:
+        name = "Online: predictions at peak"
+        rows.append(
+            row(name, "peak rate × 1", [("peak rate", rate.display)], rate.value, rate.display)
+        )
+    daily = cap._items_per_day(design)
+    if daily is not None and not rows:
+        count, noun = daily
+        rows.append(
+            row(
+                f"Batch: {noun} scored per day",
+                f"{noun} per day",
+                [(f"{noun} per day", format_count(count))],
+                count,
+                format_count(count),
+            )
+        )
     return rows
 
 
