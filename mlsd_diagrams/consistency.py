@@ -9,7 +9,8 @@ the file (file:line:col), like a validation problem.
 - an online feature store sized for fewer entities than the design has daily users;
 - a ranking load (candidates per request) in a design with no component that ranks;
 - a request flow into a ranker whose label states a candidate count other than the scale's;
-- a request-path budget stated twice with two values.
+- a request-path budget stated twice with two values;
+- a deployed model whose `component` names no component of the diagram.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
-from .errors import Problem
+from .errors import Problem, shown
 from .estimates import format_count
 from .load import Document, KeyPath
 from .model import Design, _parse_count
@@ -122,10 +123,22 @@ def two_budgets(design: Design) -> Iterator[Finding]:
         )
 
 
+def model_components(design: Design) -> Iterator[Finding]:
+    ids = {component.id for component in design.components}
+    for index, model in enumerate(design.serving.models):
+        if model.component is not None and model.component not in ids:
+            yield (
+                ("serving", "models", index, "component"),
+                f"no component has the id '{shown(model.component)}'; use the id of the box "
+                "that serves this model",
+            )
+
+
 RULES: tuple[Callable[[Design], Iterator[Finding]], ...] = (
     tradeoff_choices,
     feature_store_too_small,
     ranking_load_without_ranker,
     candidates_against_flows,
     two_budgets,
+    model_components,
 )

@@ -105,6 +105,7 @@ def lambda_vs_kappa(design: Design) -> list[Estimate]:
 
 
 def batch_vs_online(design: Design) -> list[Estimate]:
+    """Work a batch run does (and wastes) against the load of online prediction."""
     dau, candidates = users(design), scale_of(design).candidates_per_request
     rows = []
     if dau is not None and candidates is not None:
@@ -119,37 +120,58 @@ def batch_vs_online(design: Design) -> list[Estimate]:
                 format_count(value),
             )
         )
-        stored = value * 8
+        stored, shown = value * 8, [("predictions", format_count(value))]
         rows.append(
             row(
                 "Batch: stored results",
                 "predictions × 8 B (id + score)",
-                [("predictions", format_count(value))],
+                shown,
                 stored,
                 format_bytes(stored),
+            )
+        )
+    rows += keep(_batch_waste(design))
+    daily = cap._items_per_day(design)
+    if daily is not None:
+        count, noun = daily
+        shown = [(f"{noun} per day", format_count(count))]
+        rows.append(
+            row(
+                f"Batch: {noun} scored per day",
+                f"{noun} per day",
+                shown,
+                count,
+                format_count(count),
             )
         )
     load, rate = ranking_load(design), peak(design)
     if load is not None:
         return [*rows, load]
     if rate is not None:
-        name = "Online: predictions at peak"
+        shown = [("peak rate", rate.display)]
         rows.append(
-            row(name, "peak rate × 1", [("peak rate", rate.display)], rate.value, rate.display)
-        )
-    daily = cap._items_per_day(design)
-    if daily is not None and not rows:
-        count, noun = daily
-        rows.append(
-            row(
-                f"Batch: {noun} scored per day",
-                f"{noun} per day",
-                [(f"{noun} per day", format_count(count))],
-                count,
-                format_count(count),
-            )
+            row("Online: predictions at peak", "peak rate × 1", shown, rate.value, rate.display)
         )
     return rows
+
+
+def _batch_waste(design: Design) -> Estimate | None:
+    """Share of a batch run spent on users who do not come back that day."""
+    scale, dau = scale_of(design), users(design)
+    population = max(
+        [e.count for e in scale.entity_types or []] + [scale.feature_entities or 0], default=0
+    )
+    if dau is None or population <= dau:
+        return None
+    waste = 1 - dau / population
+    inputs = [("users scored", format_count(population)), ("DAU", format_count(dau))]
+    return row(
+        "Batch: share of a daily run unused",
+        "1 − DAU ÷ users scored",
+        inputs,
+        waste,
+        format_share(waste),
+    )
 
 
 def online_vs_periodic(design: Design) -> list[Estimate]:
@@ -459,21 +481,21 @@ def ab_sample(design: Design) -> list[Estimate]:
         ]
         rows.append(
             row(
-                "A/B days to detect δ",
+                "A/B time to detect δ",
                 "2n ÷ (daily units × share in test)",
                 inputs,
                 days,
-                f"{format_count(days)} days",
+                format_duration(days * 86_400),
             )
         )
         canary = 2 * n / (dau * CANARY_SHARE)
         rows.append(
             row(
-                "Days at a 1% canary",
+                "Time at a 1% canary",
                 "2n ÷ (daily units × 1%)",
                 [("n", format_count(n)), ("canary share", a(CANARY_SHARE, format_share))],
                 canary,
-                f"{format_count(canary)} days",
+                format_duration(canary * 86_400),
             )
         )
     return rows

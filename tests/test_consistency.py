@@ -111,6 +111,14 @@ CASES = [
         [],
     ),
     (
+        "model-on-a-missing-component",
+        MINIMAL + "serving:\n  models:\n    - {name: Ranker, component: rankr}\n",
+        [
+            "spec.yaml:18:22: serving.models[0].component: warning: no component has the id "
+            "'rankr'; use the id of the box that serves this model"
+        ],
+    ),
+    (
         "hnsw-sharded-on-purpose",
         MINIMAL.replace(
             "  business_objective: Grow.\n",
