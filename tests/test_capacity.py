@@ -237,3 +237,39 @@ def test_reviewers_at_the_operating_point():
     assert table["Items to review per day"].value == pytest.approx(500_000)
     assert table["Reviewers"].value == 1250  # 500K ÷ (50/h × 8 h)
     assert ("hours per day", "8 (assumed)") in table["Reviewers"].inputs
+
+
+def test_ab_sample_size_from_domain():
+    from mlsd_diagrams.quantify import ab_sample
+
+    # CTR 2%, δ = 0.1 pp: n ≈ 16 × 0.0196 ÷ 10⁻⁶ ≈ 314K per arm; 2n ÷ (2M users × 10%) ≈ 3.1 days
+    spec = design(
+        requirements={"scale": {"daily_active_users": "2M"}},
+        data={"positive_rate": "2%"},
+        capacity={"minimum_detectable_effect": 0.001},
+    )
+    rows = {row.name: row for row in ab_sample(spec)}
+    assert rows["A/B samples per arm"].value == pytest.approx(313_600)
+    assert rows["A/B samples per arm"].display == "314K"
+    assert rows["A/B time to detect δ"].value == pytest.approx(2 * 313_600 / 200_000)
+    assert rows["A/B time to detect δ"].display == "3.1 days"
+
+
+def test_cost_minimising_threshold():
+    from mlsd_diagrams.quantify import operating_point
+
+    spec = design(
+        requirements={"scale": {"load": {"unit": "orders", "per_day": "10M"}}},
+        evaluation={
+            "operating_point": {"fixed_decline_rate": "1%"},
+            "cost_weighted_metric": {
+                "name": "Loss",
+                "false_positive_cost": 5,
+                "false_negative_cost": 95,
+            },
+        },
+    )
+    rows = {row.name: row for row in operating_point(spec)}
+    assert rows["Orders acted on per day"].value == pytest.approx(100_000)
+    assert rows["Worst-case false-positive cost per day"].display == "$500K"
+    assert rows["Cost-minimising threshold"].value == pytest.approx(0.05)  # 5 ÷ (5 + 95)
