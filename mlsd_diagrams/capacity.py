@@ -132,7 +132,8 @@ def _fan_out_row(stage: LatencyStage, percentile: str) -> Estimate:
 
 
 def _percent(share: float) -> str:
-    return format_share(share).removesuffix("%")
+    """A percentile to 4 significant digits: 0.9995 -> "99.95" (never rounded up to 100)."""
+    return f"{share * 100:.4g}"
 
 
 def _total_row(total: float, budget: float | None) -> Estimate:
@@ -247,11 +248,7 @@ def index_rows(design: Design) -> list[Estimate]:
         )
         if size is None:
             continue
-        inputs = [("N", format_count(scale.items)), ("d", format_count(scale.embedding_dim))]
-        if kind in ("pq", "ivf-pq"):
-            inputs.append(("m", format_count(scale.pq_bytes_per_vector or 0)))
-        if kind == "hnsw":
-            inputs.append(("M", format_count(scale.hnsw_links or 0)))
+        inputs = index_inputs(design, kind)
         formula, display = INDEX_FORMULAS[kind], format_bytes(size)
         if stated.ram_per_machine_gb is not None:
             fill, fill_text = assumed(stated.index_fill_factor, ASSUMED_FILL_FACTOR)
@@ -262,6 +259,17 @@ def index_rows(design: Design) -> list[Estimate]:
             display += f" → {format_count(shards)} shard{'s' if shards != 1 else ''}"
         rows.append(Estimate(kind, formula, tuple(inputs), size, display))
     return rows
+
+
+def index_inputs(design: Design, kind: str) -> list[tuple[str, str]]:
+    """The inputs of one index type's memory formula."""
+    scale = design.requirements.scale
+    inputs = [("N", format_count(scale.items or 0)), ("d", format_count(scale.embedding_dim or 0))]
+    if kind in ("pq", "ivf-pq"):
+        inputs.append(("m", format_count(scale.pq_bytes_per_vector or 0)))
+    if kind == "hnsw":
+        inputs.append(("M", format_count(scale.hnsw_links or 0)))
+    return inputs
 
 
 def exact_search_cost(design: Design) -> Estimate | None:

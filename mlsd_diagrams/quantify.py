@@ -285,7 +285,7 @@ def ann_vs_exact(design: Design) -> list[Estimate]:
                 row(
                     f"Memory: {kind}",
                     cap.INDEX_FORMULAS[kind],
-                    [("N", format_count(scale.items)), ("d", format_count(scale.embedding_dim))],
+                    cap.index_inputs(design, kind),
                     size,
                     format_bytes(size),
                 )
@@ -562,7 +562,7 @@ def vector_precision(design: Design) -> list[Estimate]:
             kind, scale.items, scale.embedding_dim, scale.pq_bytes_per_vector, scale.hnsw_links
         )
         if size is not None:
-            inputs = [("N", format_count(scale.items)), ("d", format_count(scale.embedding_dim))]
+            inputs = cap.index_inputs(design, kind)
             rows.append(row(kind, cap.INDEX_FORMULAS[kind], inputs, size, format_bytes(size)))
     return rows
 
