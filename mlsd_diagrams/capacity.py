@@ -490,7 +490,7 @@ def _task_latency(design: Design) -> Estimate | None:
 
 def review_rows(design: Design) -> list[Estimate]:
     point, stated = design.evaluation.operating_point, design.capacity
-    daily = _items_per_day(design)
+    daily = units_per_day(design)
     if point is None or point.review_rate is None or daily is None:
         return []
     items, noun = daily
@@ -521,7 +521,8 @@ def review_rows(design: Design) -> list[Estimate]:
     return rows
 
 
-def _items_per_day(design: Design) -> tuple[float, str] | None:
+def units_per_day(design: Design) -> tuple[float, str] | None:
+    """Items or requests per day and their noun: new items, else the load the prompt gave."""
     scale = design.requirements.scale
     if scale.new_items_per_day is not None:
         return scale.new_items_per_day, "new items"
