@@ -4,8 +4,8 @@ A design spec names an entry and records its choice:
 `tradeoffs: [{name: ann-vs-exact-search, choice: "ANN (HNSW)", reason: "..."}]`.
 The write-up renders each entry as a Markdown table of options plus a list of facts, so every
 strength and weakness is short (at most 90 characters) and no text holds `|` or a newline.
-Each entry names its `numbers`: a function of the quantify package that computes the trade-off's
-numbers from the design citing it (memory for this N and d, replay hours for this log...).
+Each entry names its `numbers`: a function of the quantify package that computes the
+trade-off's numbers from the design citing it (memory for this N and d, replay hours...).
 Text is about the decision, never about another case study: a write-up's trade-off section
 speaks of its own design.
 
