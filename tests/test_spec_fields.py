@@ -146,3 +146,11 @@ def test_an_operating_point_must_say_where_it_sits(spec_file):
     with pytest.raises(SpecError) as caught:
         load_design(fraud_spec(spec_file, text))
     assert any("say where the threshold sits" in p.message for p in caught.value.problems)
+
+
+def test_the_prompts_noun_is_escaped_wherever_it_lands(spec_file):
+    text = FRAUD.replace("{unit: orders,", "{unit: 'or|ders <b>',")
+    design = load_design(fraud_spec(spec_file, text))
+    markdown = to_markdown(design, build_graph(design), None)
+    assert "or|ders" not in markdown and "<b>" not in markdown
+    assert "or\\|ders" in markdown  # a literal bar inside a table cell
