@@ -9,7 +9,7 @@ the file (file:line:col), like a validation problem.
 - an online feature store sized for fewer entities than the design has daily users;
 - a ranking load (candidates per request) in a design with no component that ranks;
 - a request flow into a ranker whose label states a candidate count other than the scale's;
-- a request-path budget stated twice with two values;
+- a request-path budget stated twice with two values, or stages over scale.latency_budget_ms;
 - a deployed model whose `component` names no component of the diagram.
 """
 
@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from .errors import Problem, shown
 from .estimates import format_count
 from .load import Document, KeyPath
-from .model import Design, _parse_count
+from .model import Design, _parse_count, stage_total_ms
 from .tradeoffs import TRADEOFFS
 
 RANKER_KINDS = frozenset({"ranking", "re-ranking", "prediction-service", "gpu-inference"})
@@ -113,7 +113,16 @@ def candidates_against_flows(design: Design) -> Iterator[Finding]:
 def two_budgets(design: Design) -> Iterator[Finding]:
     latency = design.requirements.latency
     scale_budget = design.requirements.scale.latency_budget_ms
-    if latency is None or latency.budget_ms is None or scale_budget is None:
+    if latency is None or scale_budget is None:
+        return
+    if latency.budget_ms is None:  # the stages were not checked against a budget of their own
+        total = stage_total_ms(latency.stages)
+        if total > scale_budget:
+            yield (
+                ("requirements", "latency", "stages"),
+                f"the stages add up to {format_count(total)} ms, over the "
+                f"{format_count(scale_budget)} ms of scale.latency_budget_ms",
+            )
         return
     if latency.budget_ms != scale_budget:
         yield (

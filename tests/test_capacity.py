@@ -273,3 +273,21 @@ def test_cost_minimising_threshold():
     assert rows["Orders acted on per day"].value == pytest.approx(100_000)
     assert rows["Worst-case false-positive cost per day"].display == "$500K"
     assert rows["Cost-minimising threshold"].value == pytest.approx(0.05)  # 5 ÷ (5 + 95)
+
+
+def test_transactions_per_second_as_the_prompt_states_them():
+    scale = {
+        "load": {"unit": "transactions", "average_per_second": "20K", "peak_per_second": "50K"},
+        "candidates_per_request": 1,
+    }
+    table = {
+        row.name: row for row in estimates(design(requirements={"scale": scale}).requirements.scale)
+    }
+    assert list(table) == [
+        "Average transactions per second",
+        "Peak transactions per second",
+        "Ranking load",
+    ]
+    assert table["Average transactions per second"].display == "20K transactions/s"
+    assert table["Peak transactions per second"].display == "50K transactions/s"
+    assert table["Ranking load"].value == 20_000  # the average, like the DAU-based row

@@ -111,6 +111,30 @@ CASES = [
         [],
     ),
     (
+        "stages-over-the-scale-budget",
+        MINIMAL.replace(
+            "  business_objective: Grow.\n",
+            "  business_objective: Grow.\n  scale: {latency_budget_ms: 100}\n"
+            "  latency:\n    stages: [{name: a, ms: 80}, {name: b, ms: 40}]\n",
+        ),
+        [
+            "spec.yaml:8:5: requirements.latency.stages: warning: the stages add up to 120 ms, "
+            "over the 100 ms of scale.latency_budget_ms"
+        ],
+    ),
+    (
+        "two-budgets",
+        MINIMAL.replace(
+            "  business_objective: Grow.\n",
+            "  business_objective: Grow.\n  scale: {latency_budget_ms: 100}\n"
+            "  latency: {budget_ms: 150}\n",
+        ),
+        [
+            "spec.yaml:7:13: requirements.latency.budget_ms: warning: the request-path budget "
+            "is 150 ms here but 100 ms in scale.latency_budget_ms; keep one value"
+        ],
+    ),
+    (
         "model-on-a-missing-component",
         MINIMAL + "serving:\n  models:\n    - {name: Ranker, component: rankr}\n",
         [
