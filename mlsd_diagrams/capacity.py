@@ -188,7 +188,10 @@ def _model_units(design: Design, model: DeployedModel) -> Estimate | None:
     unit = "GPUs" if model.hardware == "gpu" else "cores"
     inputs = (
         (driver, format_count(rate)),
-        ("items per request", per_request_text),
+        (
+            "items per new item" if model.scores == "new-items" else "items per request",
+            per_request_text,
+        ),
         (f"items/s per {unit[:-1]}", format_count(model.items_per_second_per_unit)),
         ("utilisation", utilisation_text),
     )
