@@ -76,12 +76,14 @@ def validate(files: tuple[Path, ...]) -> None:
 
     Example: mlsd validate designs/*.yaml
     """
-    from .build import load_design
+    from .validate import check_design
 
-    results = [_attempt(load_design, path) for path in files]
+    results = [_attempt(check_design, path) for path in files]
     for path, result in zip(files, results, strict=True):
         if not isinstance(result, MlsdError):
             click.echo(f"{path}: ok")
+            for warning in result[1]:
+                click.secho(str(warning), fg="yellow", err=True)
     _exit(results)
 
 

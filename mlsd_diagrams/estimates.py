@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
-from .model import Scale
+from .model import Data, Scale
 
 SECONDS_PER_DAY = 86_400
 FP32_BYTES = 4
@@ -51,15 +51,15 @@ class Estimate:
     display: str
 
 
-def estimates(scale: Scale) -> list[Estimate]:
-    """Every estimate the scale numbers allow, in a fixed order; missing inputs omit rows."""
+def estimates(scale: Scale, data: Data | None = None) -> list[Estimate]:
+    """Every estimate the scale numbers allow, in a fixed order; missing inputs omit rows.
+    With `data`, training data is counted after the spec's own negative downsampling."""
     rows: list[Estimate] = []
-    qps = _average_qps(scale)
-    if qps is not None:
-        rows.append(qps)
-        rows.append(_peak_qps(scale, qps))
-        if scale.candidates_per_request is not None:
-            rows.append(_ranking_load(scale, qps))
+    average, peak = request_rates(scale)
+    rows += [row for row in (average, peak) if row is not None]
+    load = average or peak
+    if load is not None and scale.candidates_per_request is not None:
+        rows.append(_ranking_load(scale, load))
     if scale.new_items_per_day is not None:
         rows.append(_new_items_per_second(scale))
     if scale.items is not None and scale.embedding_dim is not None:
@@ -71,7 +71,10 @@ def estimates(scale: Scale) -> list[Estimate]:
     if scale.feature_entities is not None and scale.features_per_entity is not None:
         rows.append(_feature_store(scale))
     if scale.events_per_day is not None and scale.training_row_bytes is not None:
-        per_day = _training_per_day(scale)
+        kept = _kept_share(data)
+        if kept is not None:
+            rows.append(_logged_per_day(scale))
+        per_day = _training_per_day(scale) if kept is None else _downsampled_per_day(scale, kept)
         rows.append(per_day)
         if scale.training_retention_days is not None:
             rows.append(_training_retained(scale, per_day))
@@ -88,6 +91,59 @@ def format_bytes(value: float) -> str:
     return _format(value, BYTE_UNITS, " ")
 
 
+def format_duration(seconds: float) -> str:
+    """A duration in its largest whole-ish unit: 2592000 -> "30 days", 300 -> "5 min"."""
+    for size, unit in ((86_400, "days"), (3600, "h"), (60, "min"), (1, "s")):
+        if seconds >= size:
+            amount = format_count(seconds / size)
+            return f"{amount} {unit[:-1] if unit == 'days' and amount == '1' else unit}"
+    return f"{format_count(seconds * 1000)} ms"
+
+
+def format_share(value: float) -> str:
+    """A share as a percentage: 0.02 -> "2%", 0.0002 -> "0.02%", 0.125 -> "12.5%"."""
+    return f"{_plain(_round(value * 100)) if value else '0'}%"
+
+
+def request_rates(scale: Scale) -> tuple[Estimate | None, Estimate | None]:
+    """Average and peak load: from DAU × requests per user, else as the prompt gave it."""
+    average = _average_qps(scale)
+    if average is not None:
+        return average, _peak_qps(scale, average)
+    if scale.load is None:
+        return None, None
+    average = _load_average(scale)
+    if scale.load.peak_per_second is not None:
+        noun = scale.load.unit
+        value = scale.load.peak_per_second
+        given = (("peak " + noun + " per second", format_count(value)),)
+        peak = Estimate(f"Peak {noun} per second", "as given", given, value, _per_s(value, noun))
+        return average, peak
+    return average, None if average is None else _peak_qps(scale, average)
+
+
+def _per_s(value: float, noun: str) -> str:
+    return f"{format_count(value)} {noun}/s"
+
+
+def _load_average(scale: Scale) -> Estimate | None:
+    load = scale.load
+    if load is None:
+        return None
+    noun = load.unit
+    name = f"Average {noun} per second"
+    if load.average_per_second is not None:
+        value = load.average_per_second
+        inputs = ((f"average {noun} per second", format_count(value)),)
+        return Estimate(name, "as given", inputs, value, _per_s(value, noun))
+    if load.per_day is not None:
+        value = load.per_day / SECONDS_PER_DAY
+        inputs = ((f"{noun} per day", format_count(load.per_day)),)
+        formula = f"{noun} per day / 86,400 s"
+        return Estimate(name, formula, inputs, value, _per_s(value, noun))
+    return None
+
+
 def _average_qps(scale: Scale) -> Estimate | None:
     dau, per_user = scale.daily_active_users, scale.requests_per_user_per_day
     if dau is None or per_user is None:
@@ -101,6 +157,14 @@ def _average_qps(scale: Scale) -> Estimate | None:
 def _peak_qps(scale: Scale, qps: Estimate) -> Estimate:
     factor, factor_text = _or_default(scale.peak_to_average, DEFAULT_PEAK_TO_AVERAGE, format_count)
     value = qps.value * factor
+    if qps.name != "Average QPS":  # a load given in the prompt's noun
+        noun = qps.name.removeprefix("Average ").removesuffix(" per second")
+        inputs = (
+            (f"average {noun} per second", format_count(qps.value)),
+            ("peak factor", factor_text),
+        )
+        formula = f"average {noun} per second × peak-to-average factor"
+        return Estimate(f"Peak {noun} per second", formula, inputs, value, _per_s(value, noun))
     inputs = (("average QPS", format_count(qps.value)), ("peak factor", factor_text))
     formula = "average QPS × peak-to-average factor"
     return Estimate("Peak QPS", formula, inputs, value, f"{format_count(value)} QPS")
@@ -109,11 +173,14 @@ def _peak_qps(scale: Scale, qps: Estimate) -> Estimate:
 def _ranking_load(scale: Scale, qps: Estimate) -> Estimate:
     candidates = scale.candidates_per_request
     value = qps.value * candidates
+    rate = "average QPS" if qps.name == "Average QPS" else qps.name.lower()
     inputs = (
-        ("average QPS", format_count(qps.value)),
+        (rate, format_count(qps.value)),
         ("candidates per request", format_count(candidates)),
     )
-    formula = "average QPS × candidates per request (× peak factor at peak)"
+    formula = f"{rate} × candidates per request" + (
+        " (× peak factor at peak)" if qps.name.startswith("Average") else ""
+    )
     return Estimate("Ranking load", formula, inputs, value, f"{format_count(value)} scorings/s")
 
 
@@ -188,6 +255,38 @@ def _training_per_day(scale: Scale) -> Estimate:
         ("sampling rate", rate_text),
     )
     formula = "events per day × row size × sampling rate"
+    display = f"{format_bytes(value)}/day"
+    return Estimate("Training data per day", formula, inputs, value, display)
+
+
+def _kept_share(data: Data | None) -> tuple[float, float] | None:
+    """(positive rate, negative downsampling rate) when the spec gives both."""
+    if data is None or data.positive_rate is None or data.negative_downsampling_rate is None:
+        return None
+    return data.positive_rate, data.negative_downsampling_rate
+
+
+def _logged_per_day(scale: Scale) -> Estimate:
+    value = scale.events_per_day * scale.training_row_bytes
+    inputs = (
+        ("events per day", format_count(scale.events_per_day)),
+        ("row size", format_bytes(scale.training_row_bytes)),
+    )
+    formula = "events per day × row size (before downsampling)"
+    return Estimate("Logged examples per day", formula, inputs, value, f"{format_bytes(value)}/day")
+
+
+def _downsampled_per_day(scale: Scale, kept: tuple[float, float]) -> Estimate:
+    positive, rate = kept
+    share = positive + rate * (1 - positive)
+    value = scale.events_per_day * scale.training_row_bytes * share
+    inputs = (
+        ("events per day", format_count(scale.events_per_day)),
+        ("row size", format_bytes(scale.training_row_bytes)),
+        ("positive rate p", format_share(positive)),
+        ("negatives kept w", format_share(rate)),
+    )
+    formula = "events per day × row size × (p + w × (1 − p))"
     display = f"{format_bytes(value)}/day"
     return Estimate("Training data per day", formula, inputs, value, display)
 

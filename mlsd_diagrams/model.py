@@ -17,7 +17,10 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ValidationInfo,
     WithJsonSchema,
+    field_validator,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -166,6 +169,88 @@ ComponentKind = Annotated[
 ]
 
 
+_PERCENT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%\s*$")
+
+
+def _parse_fraction(value: Any) -> Any:
+    """`2%` → 0.02; `0.02` → 0.02; anything else unchanged."""
+    if isinstance(value, str):
+        match = _PERCENT.match(value)
+        if match:
+            return float(match.group(1)) / 100
+        if _non_finite(value):
+            raise PydanticCustomError("finite_number", "must be a finite number")
+    return value
+
+
+Fraction = Annotated[
+    float,
+    BeforeValidator(_parse_fraction),
+    Field(ge=0, le=1, allow_inf_nan=False),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0, "maximum": 1},
+                {"type": "string", "pattern": r"^\d+(\.\d+)?\s*%$"},
+            ],
+            "description": "A share between 0 and 1, or a percentage (2% = 0.02).",
+        }
+    ),
+]
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*$")
+DURATION_UNITS = {
+    "ms": 0.001,
+    "s": 1,
+    "sec": 1,
+    "second": 1,
+    "seconds": 1,
+    "m": 60,
+    "min": 60,
+    "minute": 60,
+    "minutes": 60,
+    "h": 3600,
+    "hour": 3600,
+    "hours": 3600,
+    "d": 86_400,
+    "day": 86_400,
+    "days": 86_400,
+    "w": 604_800,
+    "week": 604_800,
+    "weeks": 604_800,
+}
+
+
+def _parse_duration(value: Any) -> Any:
+    """`30 days` → 2,592,000 s; `5 min` → 300 s; `90s` → 90 s; a bare number is seconds."""
+    if isinstance(value, str):
+        match = _DURATION.match(value.lower())
+        if match and match.group(2) in DURATION_UNITS:
+            return float(match.group(1)) * DURATION_UNITS[match.group(2)]
+        if match:
+            units = ", ".join(sorted(set(DURATION_UNITS), key=DURATION_UNITS.get))
+            message = f"unknown time unit '{match.group(2)}'; use one of {units}"
+            raise PydanticCustomError("duration_unit", message)
+        return _parse_count(value)
+    return value
+
+
+Duration = Annotated[
+    float,
+    BeforeValidator(_parse_duration),
+    Field(ge=0, allow_inf_nan=False),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0},
+                {"type": "string", "pattern": r"^\d+(\.\d+)?\s*[a-zA-Z]+$"},
+            ],
+            "description": "A duration: `30 days`, `5 min`, `2h`, `250 ms` (a number is seconds).",
+        }
+    ),
+]
+
+
 def _listify(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
@@ -173,6 +258,31 @@ def _listify(value: Any) -> Any:
 def _named(value: Any) -> Any:
     """Allow a bare string where a `{name: ...}` mapping is expected."""
     return {"name": value} if isinstance(value, str) else value
+
+
+class Load(Spec):
+    """Load as a prompt states it: per second or per day, in the prompt's own noun."""
+
+    unit: Label = "requests"
+    """What one unit of load is, plural, in the prompt's words: requests, transactions,
+    orders, posts, queries. The write-up names the load with it ("orders per day")."""
+    per_day: Count | None = None
+    """Units per day (10M orders a day)."""
+    average_per_second: Count | None = None
+    """Average units per second (20K TPS)."""
+    peak_per_second: Count | None = None
+    """Peak units per second; when absent, the average times the peak-to-average factor."""
+
+
+class EntityCount(Spec):
+    """One entity type of the online feature store (users, items, merchants, devices)."""
+
+    name: Label
+    """Entity type, plural: users, ads, merchants, devices."""
+    count: Count
+    """Entities of this type with a row in the feature store."""
+    features: Count | None = None
+    """Features stored per entity of this type (`features_per_entity` when absent)."""
 
 
 class Scale(Spec):
@@ -214,6 +324,87 @@ class Scale(Spec):
     """Share of logged events kept as training examples (1 when absent)."""
     training_retention_days: Count | None = None
     """Days of training data kept."""
+    load: Load | None = None
+    """Load given directly (requests or transactions per second, or units per day), when the
+    prompt states it instead of users × requests per user."""
+    entity_types: list[EntityCount] | None = None
+    """Entity counts per entity type of the feature store, e.g.
+    `[{name: users, count: 750M, features: 200}, {name: ads, count: 10M, features: 50}]`."""
+
+
+class Percentile(StrEnum):
+    """The latency percentile a budget is stated at."""
+
+    p50 = "p50"
+    p90 = "p90"
+    p95 = "p95"
+    p99 = "p99"
+    p999 = "p99.9"
+
+
+class LatencyStage(Spec):
+    """One stage of the request path and its share of the budget."""
+
+    name: Label
+    """What the stage does (feature fetch, retrieval, ranking, network)."""
+    ms: Count
+    """Milliseconds this stage may take, at the budget's percentile."""
+    parallel: Identifier | None = None
+    """Stages with the same `parallel` group run at the same time; the group costs its slowest."""
+    fan_out: Count | None = None
+    """Shards or services this stage calls in parallel (its tail latency grows with them)."""
+
+
+class PathBudget(Spec):
+    """The latency budget of one path (on-device vs cloud, request path vs async path)."""
+
+    name: Label
+    """The path: on-device, cloud, request path, async path."""
+    budget_ms: Count
+    """Its budget in milliseconds, at the latency percentile."""
+    runs_on: Annotated[str, Field(pattern=r"^(device|edge|cloud)$")] | None = None
+    """Where it runs: device, edge or cloud."""
+
+
+class Latency(Spec):
+    """Latency targets: the percentile, the request-path budget and how it splits by stage."""
+
+    percentile: Percentile | None = None
+    """The percentile the budgets hold at: p50, p90, p95, p99 or p99.9."""
+    budget_ms: Count | None = None
+    """Budget of the request path in milliseconds; the stages must fit in it."""
+    paths: list[PathBudget] = []
+    """Budgets of further paths (on-device vs cloud, async path)."""
+    stages: list[LatencyStage] = []
+    """The request-path budget stage by stage; sequential stages add up, a parallel group
+    costs its slowest stage, and the total must not exceed `budget_ms`."""
+
+    @field_validator("stages")
+    @classmethod
+    def _stages_fit(cls, stages: list[LatencyStage], info: ValidationInfo) -> list[LatencyStage]:
+        budget = info.data.get("budget_ms")
+        if not stages or budget is None:
+            return stages
+        total = stage_total_ms(stages)
+        if total > budget:
+            message = (
+                f"the stages add up to {total:g} ms, over the {budget:g} ms request-path budget; "
+                "shorten a stage, run stages in parallel, or raise budget_ms"
+            )
+            raise PydanticCustomError("over_budget", message)
+        return stages
+
+
+def stage_total_ms(stages: list[LatencyStage]) -> float:
+    """Sequential stages add up; stages of one `parallel` group cost their slowest."""
+    groups: dict[str, float] = {}
+    total = 0.0
+    for stage in stages:
+        if stage.parallel is None:
+            total += stage.ms
+        else:
+            groups[stage.parallel] = max(groups.get(stage.parallel, 0.0), stage.ms)
+    return total + sum(groups.values())
 
 
 class Requirements(Spec):
@@ -229,6 +420,8 @@ class Requirements(Spec):
     """Compute, data, cloud vs device, team, time."""
     scale: Scale = Scale()
     """Scale numbers."""
+    latency: Latency | None = None
+    """Latency percentile, request-path budget and its breakdown by stage, other paths."""
     summary: Text | None = None
     """One-paragraph problem summary."""
 
@@ -268,6 +461,14 @@ class Data(Spec):
     """Features, by name (a bare string or {name, description})."""
     class_balance: Text | None = None
     """Positive rate and how imbalance is handled."""
+    positive_rate: Fraction | None = None
+    """Share of examples that are positive, as a number (0.02 or 2% for a 2% CTR)."""
+    negative_downsampling_rate: Fraction | None = None
+    """Share of negative examples kept for training (0.1 keeps one in ten); predictions are
+    recalibrated with q = p / (p + (1 − p) / w)."""
+    label_delay: Duration | None = None
+    """How long after the prediction a label is final (maturity window): `30 days` for
+    chargebacks, `5 min` for clicks."""
     privacy: Text | None = None
     """Privacy and bias concerns."""
 
@@ -281,6 +482,24 @@ class ModelStep(Spec):
     """What it brings, or why it is not enough."""
 
 
+class SplitType(StrEnum):
+    """How training and evaluation data are split."""
+
+    time_based = "time-based"
+    random = "random"
+    by_user = "by-user"
+
+
+class Calibration(StrEnum):
+    """How predicted scores are turned into calibrated probabilities."""
+
+    none = "none"
+    platt = "platt"
+    isotonic = "isotonic"
+    temperature = "temperature"
+    downsampling_correction = "downsampling-correction"
+
+
 class ModelSection(Spec):
     """Step 4: model development."""
 
@@ -290,6 +509,11 @@ class ModelSection(Spec):
     """Training loss."""
     training: list[Text] = []
     """Dataset construction, sampling, splits, retraining cadence."""
+    split: SplitType | None = None
+    """How data is split for evaluation: time-based, random or by-user."""
+    calibration: Calibration | None = None
+    """How scores become calibrated probabilities: none, platt, isotonic, temperature, or
+    downsampling-correction."""
 
 
 class Metric(Spec):
@@ -304,6 +528,47 @@ class Metric(Spec):
 Metrics = list[Annotated[Metric, BeforeValidator(_named)]]
 
 
+class OperatingPoint(Spec):
+    """Where the decision threshold sits; give the one the design fixes."""
+
+    threshold: Fraction | None = None
+    """A score threshold (0.8)."""
+    fixed_recall: Fraction | None = None
+    """The threshold is set to keep this recall (90%)."""
+    fixed_precision: Fraction | None = None
+    """The threshold is set to keep this precision."""
+    fixed_decline_rate: Fraction | None = None
+    """The threshold is set so this share of items is declined or blocked."""
+    review_rate: Fraction | None = None
+    """Share of items sent to human review at this operating point."""
+    note: Text | None = None
+    """Why this point."""
+
+    @model_validator(mode="after")
+    def _one_point(self) -> OperatingPoint:
+        points = (self.threshold, self.fixed_recall, self.fixed_precision, self.fixed_decline_rate)
+        if all(point is None for point in points) and self.review_rate is None:
+            message = (
+                "say where the threshold sits: threshold, fixed_recall, fixed_precision, "
+                "fixed_decline_rate or review_rate"
+            )
+            raise PydanticCustomError("no_operating_point", message)
+        return self
+
+
+class CostMetric(Spec):
+    """A metric that weighs errors by what they cost."""
+
+    name: Label
+    """Metric name (expected fraud loss, cost per 1K decisions)."""
+    false_positive_cost: Count | None = None
+    """Cost of one false positive (a blocked good order)."""
+    false_negative_cost: Count | None = None
+    """Cost of one false negative (a missed fraud)."""
+    unit: Label = "$"
+    """Currency or unit of the costs."""
+
+
 class Evaluation(Spec):
     """Step 5: evaluation."""
 
@@ -313,6 +578,33 @@ class Evaluation(Spec):
     """Online (business) metrics."""
     fairness: Text | None = None
     """Fairness and bias checks."""
+    operating_point: OperatingPoint | None = None
+    """The threshold, or the recall, precision or decline rate it is set to keep."""
+    cost_weighted_metric: CostMetric | None = None
+    """A metric weighing false positives and false negatives by their cost."""
+
+
+class DeployedModel(Spec):
+    """One model in production and where it runs."""
+
+    name: Label
+    """Model name (rules, GBDT, sequence model, on-device detector)."""
+    runs_on: Annotated[str, Field(pattern=r"^(device|edge|cloud)$")] = "cloud"
+    """Where it runs: device, edge or cloud."""
+    role: Text | None = None
+    """What it decides (first pass, final score, fallback)."""
+    component: Identifier | None = None
+    """Id of the diagram component that serves it."""
+    scores: Annotated[str, Field(pattern=r"^(requests|new-items)$")] = "requests"
+    """What drives its load: each request (`requests`) or each new item (`new-items`)."""
+    items_per_request: Count | None = None
+    """Items it scores per request or per new item (candidates, frames, chunks)."""
+    hardware: Annotated[str, Field(pattern=r"^(cpu|gpu)$")] | None = None
+    """cpu (counted in cores) or gpu."""
+    items_per_second_per_unit: Count | None = None
+    """Items one core or one GPU scores per second (an assumption unless measured)."""
+    utilisation: Fraction | None = None
+    """Target utilisation of that hardware (0.6 when absent)."""
 
 
 class Serving(Spec):
@@ -326,6 +618,9 @@ class Serving(Spec):
     """Compression, caching, cold start..."""
     testing: list[Text] = []
     """Testing in production: shadow, A/B, canary, interleaving, bandits."""
+    models: list[DeployedModel] = []
+    """The deployed models (rules + GBDT + sequence model; on-device + cloud) and where
+    each runs."""
 
 
 class Monitoring(Spec):
@@ -348,6 +643,107 @@ class TradeoffChoice(Spec):
     """The option this design takes."""
     reason: Text | None = None
     """Why, for this system."""
+
+
+class OwnOption(Spec):
+    """One option of a trade-off of the author's own."""
+
+    name: Label
+    """Option name."""
+    strengths: list[Text] = []
+    """What it does well."""
+    weaknesses: list[Text] = []
+    """What it costs."""
+    pick_when: Text | None = None
+    """When to pick it."""
+
+
+class OwnTradeoff(Spec):
+    """A trade-off of the author's own, written in the spec beside the library's."""
+
+    name: Identifier
+    """Id of the trade-off (lowercase, `-` between words)."""
+    title: Label
+    """Title shown in the write-up."""
+    question: Text | None = None
+    """The decision, as a question."""
+    options: Annotated[list[OwnOption], Field(min_length=2)]
+    """The options weighed (at least two)."""
+    choice: Text | None = None
+    """The option this design takes."""
+    reason: Text | None = None
+    """Why, for this system."""
+    numbers: list[Text] = []
+    """The numbers behind the choice, one line each ("replay of 30 days: 42 h")."""
+
+
+class LLMCapacity(Spec):
+    """Token and serving numbers of an LLM system (prices and model shapes are assumptions)."""
+
+    system_prompt_tokens: Count | None = None
+    """Tokens of the system prompt and instructions."""
+    chunks_per_request: Count | None = None
+    """Retrieved chunks put in the prompt (k)."""
+    tokens_per_chunk: Count | None = None
+    """Tokens per retrieved chunk."""
+    question_tokens: Count | None = None
+    """Tokens of the user's question or task."""
+    output_tokens: Count | None = None
+    """Tokens generated per call."""
+    input_price_per_million: Count | None = None
+    """Price of one million input tokens (an assumption; say which model)."""
+    output_price_per_million: Count | None = None
+    """Price of one million output tokens."""
+    decode_tokens_per_second: Count | None = None
+    """Output tokens per second of one sequence."""
+    prefill_ms: Count | None = None
+    """Time to first token of one call, in milliseconds."""
+    layers: Count | None = None
+    """Transformer layers of the served model (for the KV-cache)."""
+    kv_heads: Count | None = None
+    """Key-value heads per layer."""
+    head_dim: Count | None = None
+    """Dimension of one head."""
+    kv_bytes: Count | None = None
+    """Bytes per cached value (2 for fp16)."""
+    calls_per_task: Count | None = None
+    """LLM calls per agent task (planning, tool choice, answer)."""
+    tool_ms_per_task: Count | None = None
+    """Milliseconds spent in tools per agent task."""
+
+
+class Capacity(Spec):
+    """Stated assumptions of the capacity model: hardware, prices, review rates. Every number
+    computed from them is shown with its formula and labelled as resting on these inputs."""
+
+    ram_per_machine_gb: Count | None = None
+    """RAM per index machine in GB (for the shard count of a vector index)."""
+    index_fill_factor: Fraction | None = None
+    """Share of a machine's RAM the index may fill (0.7 when absent)."""
+    index_types: list[
+        Annotated[str, Field(pattern=r"^(flat-fp32|flat-fp16|flat-int8|pq|hnsw|ivf-pq)$")]
+    ] = []
+    """Vector index types to size: flat-fp32, flat-fp16, flat-int8, pq, hnsw, ivf-pq."""
+    encoder_items_per_second_per_gpu: Count | None = None
+    """Items one GPU embeds per second (GPU-hours to re-embed the corpus)."""
+    log_bytes_per_event: Count | None = None
+    """Bytes per logged event (log storage and the Kappa replay)."""
+    log_retention_days: Count | None = None
+    """Days the event log is kept (replayable history)."""
+    replay_events_per_second: Count | None = None
+    """Events per second a backfill can replay."""
+    experiment_traffic_share: Fraction | None = None
+    """Share of daily users in an A/B test (both arms together)."""
+    minimum_detectable_effect: Fraction | None = None
+    """Absolute effect the A/B test must detect (0.001 = 0.1 percentage points)."""
+    cache_hit_rate: Fraction | None = None
+    """Share of requests answered by a cache (result, embedding or semantic cache)."""
+    reviewer_items_per_hour: Count | None = None
+    """Items one human reviewer handles per hour."""
+    reviewer_hours_per_day: Count | None = None
+    """Working hours per reviewer per day (8 when absent)."""
+    llm: LLMCapacity | None = None
+    """Tokens, prices and model shape of an LLM system."""
 
 
 class Component(Spec):
@@ -438,6 +834,10 @@ class Design(Spec):
     monitoring: Monitoring = Monitoring()
     tradeoffs: list[TradeoffChoice] = []
     """Trade-offs discussed, by library name, with the choice made and why."""
+    own_tradeoffs: list[OwnTradeoff] = []
+    """Trade-offs of the author's own (options, strengths, weaknesses, choice, numbers)."""
+    capacity: Capacity = Capacity()
+    """Stated assumptions of the capacity model (hardware, prices, review rates)."""
     components: Annotated[list[Component], Field(max_length=MAX_COMPONENTS)] = []
     """The boxes of the diagram."""
     flows: Annotated[list[Flow], Field(max_length=MAX_FLOWS)] = []

@@ -4,6 +4,10 @@ A design spec names an entry and records its choice:
 `tradeoffs: [{name: ann-vs-exact-search, choice: "ANN (HNSW)", reason: "..."}]`.
 The write-up renders each entry as a Markdown table of options plus a list of facts, so every
 strength and weakness is short (at most 90 characters) and no text holds `|` or a newline.
+Each entry names its `numbers`: a function of the quantify package that computes the
+trade-off's numbers from the design citing it (memory for this N and d, replay hours...).
+Text is about the decision, never about another case study: a write-up's trade-off section
+speaks of its own design.
 
 Facts are the quantified or sourced points of the project's domain reference (DOMAIN.md section 3,
 plus a few from sections 1, 2 and 4), in our own words, each ending with its source in
@@ -14,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import quantify as q
 from .catalog import suggest
 from .errors import shown
 
@@ -26,6 +31,8 @@ class Option:
     strengths: tuple[str, ...]
     weaknesses: tuple[str, ...]
     pick_when: str
+    check: q.Check | None = None
+    """Says why a design that picks this option contradicts `pick_when` at its own scale."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,7 @@ class Tradeoff:
     question: str
     options: tuple[Option, ...]
     facts: tuple[str, ...]
+    numbers: q.Numbers
 
 
 _FAISS = "github.com/facebookresearch/faiss/wiki/Guidelines-to-choose-an-index"
@@ -49,6 +57,7 @@ _FRAMEWORK = "aman.ai/mlsysdes/framework"
 TABLE: tuple[Tradeoff, ...] = (
     Tradeoff(
         name="lambda-vs-kappa",
+        numbers=q.lambda_vs_kappa,
         title="Lambda vs Kappa architecture",
         question=(
             "Run separate batch and streaming paths, or one streaming path over a replayable log?"
@@ -96,6 +105,7 @@ TABLE: tuple[Tradeoff, ...] = (
     ),
     Tradeoff(
         name="batch-vs-online-prediction",
+        numbers=q.batch_vs_online,
         title="Batch vs online prediction",
         question="Precompute predictions on a schedule, or compute them when a request arrives?",
         options=(
@@ -111,8 +121,8 @@ TABLE: tuple[Tradeoff, ...] = (
                     "Cannot use the context of the live request",
                 ),
                 pick_when=(
-                    "Inputs change slowly and the set to score is bounded, e.g. People You May "
-                    "Know refreshed weekly."
+                    "Inputs change slowly and the set to score is bounded, e.g. a graph "
+                    "recommendation refreshed weekly."
                 ),
             ),
             Option(
@@ -137,12 +147,12 @@ TABLE: tuple[Tradeoff, ...] = (
                     "Needs a feature store and stream processing",
                     "Hardest to build and to keep consistent with training",
                 ),
-                pick_when="Freshness drives the metric, e.g. ads or in-session recommendations.",
+                pick_when="Freshness drives the metric, e.g. reacting to the current session.",
             ),
         ),
         facts=(
             "Batch prediction favors throughput and online prediction favors latency (DMLS ch7)",
-            "Batch prediction wastes work: if only 20% of users log in, about 80% of PYMK's "
+            "Batch prediction wastes work: if only 20% of users log in on a day, about 80% of the "
             "precomputed results go unused (DMLS ch7)",
             "Huyen's stages: batch, then online with batch features, then streaming features, "
             f"which need a feature store ({_HUYEN_REAL_TIME})",
@@ -150,6 +160,7 @@ TABLE: tuple[Tradeoff, ...] = (
     ),
     Tradeoff(
         name="online-learning-vs-periodic-retraining",
+        numbers=q.online_vs_periodic,
         title="Online (continual) learning vs periodic retraining",
         question="Update the model incrementally as data arrives, or retrain it on a schedule?",
         options=(
@@ -176,24 +187,22 @@ TABLE: tuple[Tradeoff, ...] = (
                     "Needs fresh labels, monitoring and safe rollback",
                 ),
                 pick_when=(
-                    "Freshness moves the metric and the model is a neural network or linear model, "
-                    "e.g. ad click prediction."
+                    "Freshness moves the metric and the model is a neural network or linear model."
                 ),
             ),
         ),
         facts=(
-            "Facebook ads: moving from weekly to daily retraining lowered normalized entropy by "
-            "about 1% (Facebook ads paper)",
-            "Facebook ads: GBDT plus logistic regression beat either model alone by more than 3% "
-            "(Facebook ads paper)",
+            "Daily instead of weekly retraining lowered normalized entropy by about 1% in a "
+            "published CTR model (He et al. 2014)",
+            "GBDT plus logistic regression beat either model alone by more than 3% in the same "
+            "study (He et al. 2014)",
             "Grubhub: stateful incremental training cut training cost 45× and raised purchase-"
             "through rate by 20% (arXiv 2107.07106)",
-            "Ad click prediction needs continual learning: even a 5-minute update delay hurts "
-            "(aman.ai/h/des/ad-click-prediction)",
         ),
     ),
     Tradeoff(
         name="cloud-vs-on-device",
+        numbers=q.cloud_vs_device,
         title="Cloud vs on-device inference",
         question="Run the model on servers, or on the user's device?",
         options=(
@@ -235,11 +244,13 @@ TABLE: tuple[Tradeoff, ...] = (
     ),
     Tradeoff(
         name="ann-vs-exact-search",
+        numbers=q.ann_vs_exact,
         title="Approximate (ANN) vs exact nearest-neighbour search",
         question="Compare the query with every vector exactly, or search an approximate index?",
         options=(
             Option(
                 name="Exact search",
+                check=q.exact_fits_budget,
                 strengths=(
                     "Perfect recall, with no index to build or tune",
                     "Simple, and fine for small collections",
@@ -252,6 +263,7 @@ TABLE: tuple[Tradeoff, ...] = (
             ),
             Option(
                 name="ANN (HNSW)",
+                check=q.hnsw_fits_memory,
                 strengths=(
                     "Sublinear queries with the highest recall of the ANN indexes here",
                     "No training pass: vectors are added to the graph",
@@ -276,6 +288,7 @@ TABLE: tuple[Tradeoff, ...] = (
             ),
             Option(
                 name="ANN (IVF-PQ)",
+                check=q.compression_needed,
                 strengths=(
                     "Compressed codes: only M bytes per vector",
                     "Fits billions of vectors in memory",
@@ -284,7 +297,7 @@ TABLE: tuple[Tradeoff, ...] = (
                     "Lossy compression lowers recall noticeably",
                     "Needs training for centroids and codebooks",
                 ),
-                pick_when="Billions of vectors where memory dominates, e.g. visual search.",
+                pick_when="Billions of vectors where memory dominates.",
             ),
         ),
         facts=(
@@ -299,6 +312,7 @@ TABLE: tuple[Tradeoff, ...] = (
     ),
     Tradeoff(
         name="two-tower-vs-cross-encoder",
+        numbers=q.two_tower_vs_cross,
         title="Two-tower (bi-encoder) vs cross-encoder",
         question="Encode query and item apart and compare vectors, or score each pair jointly?",
         options=(
@@ -350,6 +364,7 @@ TABLE: tuple[Tradeoff, ...] = (
     ),
     Tradeoff(
         name="matrix-factorization-vs-two-tower",
+        numbers=q.mf_vs_two_tower,
         title="Matrix factorization vs two-tower",
         question=(
             "Learn user and item embeddings from the interaction matrix alone, or from features "
@@ -379,18 +394,20 @@ TABLE: tuple[Tradeoff, ...] = (
                     "Costlier to train and serve than matrix factorization",
                     "Needs feature pipelines for both towers",
                 ),
-                pick_when="Many new users or items and rich features, e.g. video recommendation.",
+                pick_when="Many new users or items and rich features.",
             ),
         ),
         facts=(
             "Matrix factorization is cheaper and static; two-tower uses features and handles new "
             "users (aman.ai/h/des/video-recommendation)",
-            "The book's video recommender (10B videos, at most 200 ms) weighs MF (WALS) against "
-            "two-tower and uses two-tower with CE loss (aman.ai/h/des/video-recommendation)",
+            "MF is typically trained with WALS; a two-tower model trained with a softmax (CE) "
+            "loss embeds a new user from features without retraining "
+            "(aman.ai/h/des/video-recommendation)",
         ),
     ),
     Tradeoff(
         name="feature-store-vs-ad-hoc-features",
+        numbers=q.feature_store,
         title="Feature store vs ad-hoc feature pipelines",
         question="Serve features from a shared feature store, or compute them per model?",
         options=(
@@ -432,6 +449,7 @@ TABLE: tuple[Tradeoff, ...] = (
     ),
     Tradeoff(
         name="class-imbalance-handling",
+        numbers=q.class_imbalance,
         title="Handling class imbalance",
         question="How should a model learn when one class is rare?",
         options=(
@@ -445,7 +463,7 @@ TABLE: tuple[Tradeoff, ...] = (
                     "Throws away majority-class data",
                     "Without upweighting, probabilities must be recalibrated",
                 ),
-                pick_when="Huge data sets with a vast majority class, e.g. ad impressions.",
+                pick_when="Huge data sets with a vast majority class, e.g. sub-1% click rates.",
             ),
             Option(
                 name="Resampling",
@@ -469,7 +487,7 @@ TABLE: tuple[Tradeoff, ...] = (
                     "Extra hyperparameters to tune",
                     "Does not cut training cost the way downsampling does",
                 ),
-                pick_when="Extreme imbalance or multi-task heads, e.g. harmful-content models.",
+                pick_when="Extreme imbalance or multi-task heads with rare positives.",
             ),
         ),
         facts=(
@@ -477,11 +495,12 @@ TABLE: tuple[Tradeoff, ...] = (
             f"({_MLCC})",
             f"Downsample the majority class by a factor F and upweight it by the same F ({_MLCC})",
             "After downsampling negatives at rate w, recalibrate with q = p / (p + (1−p)/w); "
-            "Facebook used w = 0.025 (Facebook ads paper)",
+            "A published CTR model downsampled negatives at w = 0.025 (He et al. 2014)",
         ),
     ),
     Tradeoff(
         name="distribution-shift-detection",
+        numbers=q.shift_detection,
         title="Detecting distribution shift",
         question="How do you tell that live inputs or predictions have drifted from training?",
         options=(
@@ -561,6 +580,7 @@ TABLE: tuple[Tradeoff, ...] = (
     ),
     Tradeoff(
         name="shadow-vs-ab-vs-canary",
+        numbers=q.shadow_ab_canary,
         title="Shadow vs A/B vs canary: testing in production",
         question="How do you try a new model on live traffic before it replaces the old one?",
         options=(
@@ -629,8 +649,605 @@ TABLE: tuple[Tradeoff, ...] = (
             "Shadow deployment runs both models on every request, doubling inference cost "
             f"({_FRAMEWORK})",
             f"A/B tests need a random split of traffic and enough samples ({_FRAMEWORK})",
+        ),
+    ),
+    Tradeoff(
+        name="embedding-dimension",
+        title="Embedding dimension: memory vs recall",
+        question="How many dimensions should the embeddings have?",
+        numbers=q.embedding_dimension,
+        options=(
+            Option(
+                name="Small d (32–64)",
+                strengths=("Small index, cheap exact or ANN search", "Fast to train and serve"),
+                weaknesses=("Less room to separate items: lower recall on fine distinctions",),
+                pick_when="Memory or latency binds and items differ in few ways.",
+            ),
+            Option(
+                name="Large d (256–1024)",
+                strengths=("Captures fine-grained similarity", "Higher recall at the same k"),
+                weaknesses=(
+                    "Memory and search cost grow linearly with d",
+                    "More data to train well",
+                ),
+                pick_when="Recall drives the metric and memory is affordable at this N.",
+            ),
+        ),
+        facts=(
+            "A flat index stores N × d × 4 B and scans N × d multiply-adds per query, so both "
+            f"grow linearly with d ({_FAISS})",
+        ),
+    ),
+    Tradeoff(
+        name="vector-precision",
+        title="fp32 vs fp16 vs int8 vs product quantization",
+        question="At what precision are vectors stored and searched?",
+        numbers=q.vector_precision,
+        options=(
+            Option(
+                name="fp32",
+                strengths=("Exact distances",),
+                weaknesses=("4 B per value: the largest index",),
+                pick_when="The index fits in RAM comfortably.",
+            ),
+            Option(
+                name="fp16",
+                strengths=("Half the memory with almost no loss in recall",),
+                weaknesses=("Still 2 B per value",),
+                pick_when="A 2× saving is enough.",
+            ),
+            Option(
+                name="int8 (scalar quantization)",
+                strengths=("A quarter of fp32's memory", "Fast integer arithmetic"),
+                weaknesses=("Needs per-dimension ranges; small recall loss",),
+                pick_when="A 4× saving is needed and recall may drop slightly.",
+            ),
+            Option(
+                name="Product quantization (PQ)",
+                strengths=("m bytes per vector: 10–60× smaller", "Billions of vectors per machine"),
+                weaknesses=("Approximate distances: lower recall", "Needs training codebooks"),
+                pick_when="Memory dominates, typically at hundreds of millions of vectors or more.",
+            ),
+        ),
+        facts=(
+            "PQ with m sub-quantisers of 8 bits stores m bytes per vector plus small codebooks "
+            "(Jégou et al. 2011)",
+            f"8-bit scalar quantization stores 1 byte per dimension, a quarter of fp32 ({_FAISS})",
+        ),
+    ),
+    Tradeoff(
+        name="offline-vs-online-features",
+        title="Offline (precomputed) vs online (on-request) features",
+        question="Compute features in batch ahead of time, or when the request arrives?",
+        numbers=q.offline_vs_online_features,
+        options=(
+            Option(
+                name="Offline (batch) features",
+                strengths=("Heavy aggregates are cheap in bulk", "Serving is a key-value lookup"),
+                weaknesses=("As stale as the last run", "Computed for entities never requested"),
+                pick_when="Features change slowly (demographics, long-term aggregates).",
+            ),
+            Option(
+                name="Online (on-request) features",
+                strengths=("Fresh: uses the live request and session", "No precomputation waste"),
+                weaknesses=("Adds latency to every request", "Two implementations risk skew"),
+                pick_when="The feature is cheap and its freshness moves the metric.",
+            ),
+        ),
+        facts=(
+            "Log the features used at serving time and train on them to avoid training-serving "
+            "skew (developers.google.com/machine-learning/guides/rules-of-ml)",
+        ),
+    ),
+    Tradeoff(
+        name="real-time-vs-micro-batch",
+        title="Real-time streaming vs micro-batch (near real-time)",
+        question="Process each event as it arrives, or in small batches every few seconds?",
+        numbers=q.real_time_vs_micro_batch,
+        options=(
+            Option(
+                name="Event-at-a-time streaming",
+                strengths=("Lowest latency: milliseconds", "Per-event state and windows"),
+                weaknesses=("Harder to operate and to make exactly-once",),
+                pick_when="Seconds of delay cost money (fraud, bidding).",
+            ),
+            Option(
+                name="Micro-batch",
+                strengths=("Batch code and tooling reused", "Higher throughput per machine"),
+                weaknesses=("Latency of at least one batch interval",),
+                pick_when="Freshness of seconds to minutes is enough.",
+            ),
+        ),
+        facts=(
+            "Spark Structured Streaming's micro-batches reach end-to-end latencies of about "
+            "100 ms; its continuous mode about 1 ms (spark.apache.org structured streaming guide)",
+        ),
+    ),
+    Tradeoff(
+        name="model-compression",
+        title="Distillation vs pruning vs quantization",
+        question="How do you make the model cheaper to serve?",
+        numbers=q.compression,
+        options=(
+            Option(
+                name="Knowledge distillation",
+                strengths=("A small student keeps most of a large teacher's quality",),
+                weaknesses=("Needs a second training run and the teacher's outputs",),
+                pick_when="The large model is too slow and a retrain is affordable.",
+            ),
+            Option(
+                name="Pruning",
+                strengths=("Removes weights or channels that matter little",),
+                weaknesses=("Unstructured sparsity rarely speeds up dense hardware",),
+                pick_when="Structured pruning maps onto the serving hardware.",
+            ),
+            Option(
+                name="Quantization",
+                strengths=("Smaller model, faster arithmetic, little retraining",),
+                weaknesses=("Some accuracy loss; calibration data needed",),
+                pick_when="A quick 2–4× saving with a small accuracy budget.",
+            ),
+        ),
+        facts=(
+            "Distillation trains a small student on a large teacher's softened outputs "
+            "(Hinton et al. 2015)",
+            "DistilBERT keeps about 97% of BERT's language understanding with 40% fewer "
+            "parameters and runs 60% faster (Sanh et al. 2019)",
+        ),
+    ),
+    Tradeoff(
+        name="gpu-vs-cpu-serving",
+        title="GPU vs CPU serving, and batching",
+        question="Serve the model on CPUs, or on GPUs with batched requests?",
+        numbers=q.gpu_vs_cpu,
+        options=(
+            Option(
+                name="CPU",
+                strengths=("Cheap, plentiful, simple autoscaling", "No batching delay"),
+                weaknesses=("Slow for large neural networks",),
+                pick_when="Small models (GBDT, small MLPs) or low traffic.",
+            ),
+            Option(
+                name="GPU with dynamic batching",
+                strengths=("High throughput per dollar for large models",),
+                weaknesses=("Batching adds queueing delay", "Costly when idle"),
+                pick_when="Large neural models at high, steady traffic.",
+            ),
+        ),
+        facts=(
+            "Dynamic batching groups requests on the server to raise GPU throughput at the cost "
+            "of a small queueing delay (docs.nvidia.com/deeplearning/triton-inference-server)",
+        ),
+    ),
+    Tradeoff(
+        name="llm-finetuning-vs-rag-vs-prompting",
+        title="LLM fine-tuning vs RAG vs prompting",
+        question="How does the LLM get the knowledge and behaviour the product needs?",
+        numbers=q.llm_customisation,
+        options=(
+            Option(
+                name="Prompting",
+                strengths=("No training, fastest to change",),
+                weaknesses=("Limited by the context window and the base model's knowledge",),
+                pick_when="The base model knows enough and the task fits in a prompt.",
+            ),
+            Option(
+                name="RAG",
+                strengths=("Fresh, citable knowledge; update by re-indexing",),
+                weaknesses=("Longer prompts cost tokens", "Retrieval errors become answer errors"),
+                pick_when="Answers depend on private or changing documents.",
+            ),
+            Option(
+                name="Fine-tuning",
+                strengths=("Teaches style, format or a narrow skill", "Shorter prompts"),
+                weaknesses=("Training cost; knowledge frozen at training time",),
+                pick_when="Prompting and RAG fall short on behaviour, not knowledge.",
+            ),
+        ),
+        facts=(
+            "RAG conditions generation on retrieved passages, so knowledge updates by swapping "
+            "the index, without retraining (Lewis et al. 2020)",
+            "Fine-tune to use retrieved documents (RAFT) only if prompting and RAG fall short "
+            "(aman.ai/h/des/rag)",
+        ),
+    ),
+    Tradeoff(
+        name="caching",
+        title="Result, embedding and semantic caching",
+        question="What do you cache, and how stale may it be?",
+        numbers=q.caching,
+        options=(
+            Option(
+                name="Result cache",
+                strengths=("Exact repeats cost nothing",),
+                weaknesses=("Stale until invalidated", "Low hit rate on personalised results"),
+                pick_when="Popular, repeated requests with slowly changing answers.",
+            ),
+            Option(
+                name="Embedding cache",
+                strengths=("Skips the encoder for known items or queries",),
+                weaknesses=("Must be rebuilt when the encoder changes",),
+                pick_when="The encoder is costly and inputs repeat.",
+            ),
+            Option(
+                name="Semantic cache",
+                strengths=("Reuses answers to similar, not only identical, prompts",),
+                weaknesses=("A loose threshold serves wrong answers",),
+                pick_when="LLM calls dominate cost and many prompts are paraphrases.",
+            ),
+        ),
+        facts=(
+            "A semantic cache reuses answers to similar prompts and needs a similarity threshold "
+            "to avoid wrong hits (huyenchip.com/2024/07/25/genai-platform.html)",
+        ),
+    ),
+    Tradeoff(
+        name="workflow-vs-agent",
+        title="Workflow vs agent",
+        question="Follow a fixed sequence of LLM calls, or let the model choose its steps?",
+        numbers=q.workflow_vs_agent,
+        options=(
+            Option(
+                name="Workflow",
+                strengths=("Predictable steps, cost and latency", "Easy to test"),
+                weaknesses=("Cannot handle tasks outside its path",),
+                pick_when="The steps are known in advance.",
+            ),
+            Option(
+                name="Agent",
+                strengths=("Handles open-ended tasks", "Chooses tools as it goes"),
+                weaknesses=("More calls: higher cost and latency", "Loops and errors compound"),
+                pick_when="The steps cannot be fixed ahead and errors are recoverable.",
+            ),
+        ),
+        facts=(
+            "Start with the simplest solution; agents trade latency and cost for flexibility "
+            "(anthropic.com/research/building-effective-agents)",
             "Roll agents out from shadow mode to draft-only to limited auto-action "
             "(alirezadir/Agentic-AI-Systems)",
+        ),
+    ),
+    Tradeoff(
+        name="small-vs-large-model-routing",
+        title="Small vs large model, and routing between them",
+        question="Send every request to the best model, or route easy ones to a cheaper one?",
+        numbers=q.model_routing,
+        options=(
+            Option(
+                name="One large model",
+                strengths=("Best quality on every request", "One model to evaluate"),
+                weaknesses=("Highest cost and latency per request",),
+                pick_when="Traffic is small or every request is hard.",
+            ),
+            Option(
+                name="Router: small first, large when needed",
+                strengths=("Most requests at a fraction of the cost",),
+                weaknesses=("A router to build; misroutes lower quality",),
+                pick_when="Traffic is large and most requests are easy.",
+            ),
+        ),
+        facts=(
+            "A gateway can route each query to the model that fits it, simple queries to a "
+            "cheaper model (huyenchip.com/2024/07/25/genai-platform.html)",
+        ),
+    ),
+    Tradeoff(
+        name="pointwise-vs-pairwise-vs-listwise",
+        title="Pointwise vs pairwise vs listwise ranking",
+        question="Learn a score per item, a preference per pair, or the order of a whole list?",
+        numbers=q.ltr_losses,
+        options=(
+            Option(
+                name="Pointwise",
+                strengths=("Simple; calibrated probabilities (CTR)",),
+                weaknesses=("Ignores the relative order the metric cares about",),
+                pick_when="Scores are used as probabilities (pricing, thresholds).",
+            ),
+            Option(
+                name="Pairwise",
+                strengths=("Optimises relative order directly",),
+                weaknesses=("k(k − 1)/2 pairs per list", "Scores not calibrated"),
+                pick_when="Order matters and lists are short.",
+            ),
+            Option(
+                name="Listwise",
+                strengths=("Optimises a list metric such as nDCG",),
+                weaknesses=("Harder to train and to debug",),
+                pick_when="The top of the list is what users see.",
+            ),
+        ),
+        facts=(
+            "RankNet learns from pairs; LambdaMART weights each pair by its change in nDCG "
+            "(Burges 2010, MSR-TR-2010-82)",
+        ),
+    ),
+    Tradeoff(
+        name="early-vs-late-fusion",
+        title="Early vs late fusion of modalities",
+        question="Combine text, image and video before one model, or combine separate models?",
+        numbers=q.fusion,
+        options=(
+            Option(
+                name="Early fusion",
+                strengths=("One model sees all modalities and their interactions",),
+                weaknesses=("Needs training data with every modality together",),
+                pick_when="Meaning comes from the combination (a harmless image, harmful caption).",
+            ),
+            Option(
+                name="Late fusion",
+                strengths=("Separate models train and improve independently",),
+                weaknesses=("Misses cross-modal cues", "One model pass per modality"),
+                pick_when="Modalities are informative alone and teams own them separately.",
+            ),
+        ),
+        facts=(
+            "Early fusion captures interactions between modalities; late fusion is easier to "
+            "train but misses them (Aminian & Xu ch. 5)",
+        ),
+    ),
+    Tradeoff(
+        name="multi-task-vs-separate-models",
+        title="Multi-task model vs separate models",
+        question="One model with a head per task, or one model per task?",
+        numbers=q.multi_task,
+        options=(
+            Option(
+                name="Multi-task",
+                strengths=("One shared trunk: one pass serves every task", "Tasks share data"),
+                weaknesses=("Tasks can hurt each other (negative transfer)",),
+                pick_when="Tasks are related and serving cost matters.",
+            ),
+            Option(
+                name="Separate models",
+                strengths=("Each task tuned and shipped on its own",),
+                weaknesses=("One pass per task at serving", "Duplicated pipelines"),
+                pick_when="Tasks are unrelated or owned by different teams.",
+            ),
+        ),
+        facts=(
+            "Multi-task learning shares representations across related tasks (Caruana 1997)",
+            "MMoE gates shared experts per task to reduce negative transfer (Ma et al. 2018)",
+        ),
+    ),
+    Tradeoff(
+        name="label-sources",
+        title="Hand vs natural vs self-supervised labels",
+        question="Where do the training labels come from?",
+        numbers=q.label_sources,
+        options=(
+            Option(
+                name="Natural labels",
+                strengths=("Free and plentiful (clicks, purchases)",),
+                weaknesses=("Noisy proxies; delayed feedback",),
+                pick_when="User behaviour reveals the target.",
+            ),
+            Option(
+                name="Hand labels",
+                strengths=("Precise, policy-aware labels",),
+                weaknesses=("Expensive, slow, need experts and privacy care",),
+                pick_when="The target is a judgement (policy, relevance) users do not reveal.",
+            ),
+            Option(
+                name="Self-supervised",
+                strengths=("Learns from unlabelled data at scale",),
+                weaknesses=("Pretext task may not match the real task",),
+                pick_when="Pretraining representations before a small labelled fine-tune.",
+            ),
+        ),
+        facts=(
+            "Hand labels are expensive, slow and need domain experts; natural labels arrive "
+            "after a feedback delay (DMLS ch4)",
+        ),
+    ),
+    Tradeoff(
+        name="explore-vs-exploit",
+        title="Explore vs exploit",
+        question="Always show the predicted best, or spend some traffic learning about the rest?",
+        numbers=q.explore_exploit,
+        options=(
+            Option(
+                name="Pure exploitation",
+                strengths=("Best short-term metric",),
+                weaknesses=("Feedback loop: new items never get data",),
+                pick_when="The catalog is stable and well measured.",
+            ),
+            Option(
+                name="ε-greedy or bandits",
+                strengths=("New items earn data", "Breaks popularity feedback loops"),
+                weaknesses=("Costs a share of traffic", "Harder offline evaluation"),
+                pick_when="New items arrive often or the model shapes its own data.",
+            ),
+        ),
+        facts=(
+            "ε-greedy explores a fixed share of traffic; contextual bandits such as LinUCB explore "
+            "where uncertainty is high (Li et al. 2010)",
+        ),
+    ),
+    Tradeoff(
+        name="single-vs-multi-stage-funnel",
+        title="Single-stage vs multi-stage funnel",
+        question="Score the whole catalog with one model, or narrow it in stages?",
+        numbers=q.funnel,
+        options=(
+            Option(
+                name="Single stage",
+                strengths=("One model, one pipeline",),
+                weaknesses=("Cost grows with the catalog on every request",),
+                pick_when="The catalog is small enough to score per request.",
+            ),
+            Option(
+                name="Multi-stage (retrieve, rank, re-rank)",
+                strengths=("A heavy ranker runs on hundreds, not millions",),
+                weaknesses=("Recall lost early cannot be recovered", "More models to keep in sync"),
+                pick_when="Millions of items and a budget of a few hundred ms.",
+            ),
+        ),
+        facts=(
+            "Candidate generation narrows millions of items to hundreds so that a richer ranker "
+            "can afford its features (Covington et al. 2016)",
+        ),
+    ),
+    Tradeoff(
+        name="index-sharding-and-replication",
+        title="Index sharding and replication",
+        question="How is a large index split across machines, and how many copies serve queries?",
+        numbers=q.sharding,
+        options=(
+            Option(
+                name="Shard by item",
+                strengths=("Any index size fits", "Build shards in parallel"),
+                weaknesses=("Every query fans out to every shard: tail latency grows",),
+                pick_when="The index does not fit one machine.",
+            ),
+            Option(
+                name="Replicate whole indexes",
+                strengths=("No fan-out", "Throughput grows with replicas"),
+                weaknesses=("Each replica must hold the whole index",),
+                pick_when="The index fits one machine and QPS is the limit.",
+            ),
+        ),
+        facts=(
+            "Fan-out to many shards amplifies tail latency: the slowest shard sets the response "
+            "time (Dean & Barroso 2013)",
+        ),
+    ),
+    Tradeoff(
+        name="negative-sampling",
+        title="Negative sampling: random, in-batch, hard, logQ correction",
+        question="Which negatives does a retrieval model learn from?",
+        numbers=q.negative_sampling,
+        options=(
+            Option(
+                name="Random negatives",
+                strengths=("Unbiased over the catalog",),
+                weaknesses=("Too easy; extra item-tower passes",),
+                pick_when="Small catalogs or a first baseline.",
+            ),
+            Option(
+                name="In-batch negatives",
+                strengths=("Free: other examples of the batch",),
+                weaknesses=("Over-penalise popular items without a correction",),
+                pick_when="Large batches and a logQ correction.",
+            ),
+            Option(
+                name="Hard negatives",
+                strengths=("Sharpen the decision boundary",),
+                weaknesses=("Mining cost; some are unlabelled positives",),
+                pick_when="The model already separates easy negatives.",
+            ),
+        ),
+        facts=(
+            "Subtracting the log of an item's sampling probability (logQ) corrects the popularity "
+            "bias of in-batch negatives (Yi et al. 2019)",
+            "Adding one BM25 hard negative per question to in-batch negatives improved dense "
+            "retrieval (Karpukhin et al. 2020)",
+        ),
+    ),
+    Tradeoff(
+        name="time-based-vs-random-split",
+        title="Time-based vs random split",
+        question="How are training, validation and test data separated?",
+        numbers=q.time_split,
+        options=(
+            Option(
+                name="Time-based split",
+                strengths=("No future information leaks into training", "Mimics deployment"),
+                weaknesses=("Test data shifts from training data",),
+                pick_when="Data is time-correlated (behaviour, prices, trends).",
+            ),
+            Option(
+                name="Random split",
+                strengths=("Train and test share a distribution", "Simple"),
+                weaknesses=("Leaks future information when data is time-correlated",),
+                pick_when="Examples are independent of time (static images).",
+            ),
+        ),
+        facts=(
+            "Splitting time-correlated data randomly leaks future information into training "
+            "(DMLS ch5)",
+        ),
+    ),
+    Tradeoff(
+        name="calibration",
+        title="Calibration: Platt vs isotonic",
+        question="How are scores turned into probabilities that mean what they say?",
+        numbers=q.calibration,
+        options=(
+            Option(
+                name="Platt scaling",
+                strengths=("2 parameters: works on small calibration sets",),
+                weaknesses=("Assumes a sigmoid-shaped distortion",),
+                pick_when="Few labelled examples, or a sigmoid-like distortion.",
+            ),
+            Option(
+                name="Isotonic regression",
+                strengths=("Fits any monotone distortion",),
+                weaknesses=("Overfits small calibration sets",),
+                pick_when="Plenty of labelled examples (thousands of positives).",
+            ),
+        ),
+        facts=(
+            "Platt scaling suits small calibration sets; isotonic regression needs more data or "
+            "it overfits (Niculescu-Mizil & Caruana 2005)",
+        ),
+    ),
+    Tradeoff(
+        name="threshold-and-operating-point",
+        title="Threshold and cost-sensitive operating point",
+        question="Where does the decision threshold sit, and what decides it?",
+        numbers=q.operating_point,
+        options=(
+            Option(
+                name="Fixed score threshold",
+                strengths=("Simple",),
+                weaknesses=("Action volume moves with drift",),
+                pick_when="Scores are calibrated and volumes are stable.",
+            ),
+            Option(
+                name="Fixed recall or precision",
+                strengths=("Ties the threshold to a quality promise",),
+                weaknesses=("Needs fresh labels to re-tune",),
+                pick_when="A policy fixes the quality (catch 90% of a harm).",
+            ),
+            Option(
+                name="Fixed decline or review rate",
+                strengths=("Caps the volume of actions and reviewer load",),
+                weaknesses=("Quality moves with the base rate",),
+                pick_when="Reviewers or customer impact cap the volume.",
+            ),
+            Option(
+                name="Cost-minimising threshold",
+                strengths=("Uses what each error costs",),
+                weaknesses=("Needs calibrated scores and honest costs",),
+                pick_when="Errors have known, unequal costs (fraud, moderation).",
+            ),
+        ),
+        facts=("With calibrated p, acting is cheapest when p > c_FP ÷ (c_FP + c_FN) (Elkan 2001)",),
+    ),
+    Tradeoff(
+        name="data-vs-model-parallel-training",
+        title="Data-parallel vs model-parallel training",
+        question="Copy the model to every GPU, or split the model across GPUs?",
+        numbers=q.parallel_training,
+        options=(
+            Option(
+                name="Data parallel",
+                strengths=("Simple; scales with the data",),
+                weaknesses=("The whole model must fit one GPU",),
+                pick_when="The model and its optimizer state fit one GPU.",
+            ),
+            Option(
+                name="Model parallel (tensor, pipeline, sharded tables)",
+                strengths=("Trains models larger than one GPU",),
+                weaknesses=("Communication between GPUs", "Harder to build"),
+                pick_when="Embedding tables or layers outgrow one GPU's memory.",
+            ),
+        ),
+        facts=(
+            "DLRM shards large embedding tables across devices and replicates the MLPs "
+            "(Naumov et al. 2019)",
+            "Megatron-LM splits each layer's matrices across GPUs when a model outgrows one "
+            "(Shoeybi et al. 2019)",
         ),
     ),
 )

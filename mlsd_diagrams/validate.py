@@ -22,6 +22,15 @@ def load_design(path: Path) -> Design:
     return validate(load_file(path))
 
 
+def check_design(path: Path) -> tuple[Design, list[Problem]]:
+    """Load and validate one spec; also its consistency warnings (see consistency.py)."""
+    from .consistency import warnings
+
+    doc = load_file(path)
+    design = validate(doc)
+    return design, warnings(doc, design)
+
+
 def validate(doc: Document) -> Design:
     """The Design of a loaded spec, or a SpecError listing every problem found."""
     problems = check_references(doc)
