@@ -47,6 +47,9 @@ def test_the_wheel_carries_templates_library_site_assets_and_icons(dist: Path) -
     for name in DATA + SITE + LIBRARY + ICONS:
         assert f"mlsd_diagrams/{name}" in names, name
     assert not any(n.startswith(("tests/", "templates/", "designs/")) for n in names)
+    # every module of the source tree (pyproject.toml lists the packages one by one)
+    for module in (ROOT / "mlsd_diagrams").rglob("*.py"):
+        assert module.relative_to(ROOT).as_posix() in names, module
 
 
 def test_the_sdist_carries_the_sources_of_the_package_data(dist: Path) -> None:
