@@ -638,7 +638,7 @@ class TradeoffChoice(Spec):
     """A trade-off from the library (`mlsd tradeoffs`), with this design's choice."""
 
     name: Identifier
-    """Name of the trade-off in the library, e.g. `ann-vs-exact`."""
+    """Name of the trade-off in the library (`mlsd tradeoffs`), e.g. `ann-vs-exact-search`."""
     choice: Text | None = None
     """The option this design takes."""
     reason: Text | None = None
@@ -791,7 +791,7 @@ class ViewSpec(Spec):
     flows that cross its border end in small stubs naming the component outside."""
 
     id: Identifier
-    """Id of the view; names its files (`<design>.view-<id>.png`)."""
+    """Id of the view; names its files (`views/<id>.png` and `views/<id>.svg`)."""
     title: Label
     """Title, shown after the design's title."""
     stages: list[Stage] = []
@@ -847,8 +847,32 @@ class Design(Spec):
 
 
 def json_schema() -> dict[str, Any]:
-    """The JSON Schema of a design spec, for editors."""
+    """The JSON Schema of a design spec, for editors: every key documented once (no titles
+    made from key names, which editors show beside the description), and the component kinds
+    and the library's trade-offs listed with what each is, so they complete with a hint."""
+    from .tradeoffs import TRADEOFFS
+
     schema = Design.model_json_schema(by_alias=True)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "mlsd-diagrams design spec"
+    _drop_key_titles(schema)
+    kind = schema["$defs"]["Component"]["properties"]["kind"]
+    kind["enumDescriptions"] = [catalog.KINDS_BY_NAME[k].description for k in kind["enum"]]
+    name = schema["$defs"]["TradeoffChoice"]["properties"]["name"]
+    name.pop("pattern", None)
+    name["enum"] = list(TRADEOFFS)
+    name["enumDescriptions"] = [entry.title for entry in TRADEOFFS.values()]
     return schema
+
+
+def _drop_key_titles(node: Any) -> None:
+    """Remove the titles pydantic derives from key names ("Daily Active Users")."""
+    if isinstance(node, dict):
+        for value in (node.get("properties") or {}).values():
+            if isinstance(value, dict):
+                value.pop("title", None)
+        for value in node.values():
+            _drop_key_titles(value)
+    elif isinstance(node, list):
+        for value in node:
+            _drop_key_titles(value)

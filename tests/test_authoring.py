@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -58,6 +59,49 @@ def test_new_rejects_bad_ids_and_unknown_cases(tmp_path: Path):
     unknown = run("new", "x", "--from", "visual-serch", "-d", str(tmp_path))
     assert unknown.exit_code == 2 and "did you mean 'visual-search'" in unknown.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def _ref(schema: dict, node: dict) -> dict | None:
+    """The definition a property refers to (directly or inside anyOf), if it has keys."""
+    refs = re.findall(r'"\$ref": "#/\$defs/(\w+)"', json.dumps(node))
+    found = schema["$defs"][refs[0]] if refs else None
+    return found if found and "properties" in found else None
+
+
+def test_the_skeleton_names_every_key_of_every_section(tmp_path: Path):
+    """Each top-level key and each key of a section (step 1 to 7, trade-offs, components,
+    flows, diagram) is in the skeleton, as a key or in its comment."""
+    run("new", "x", "-d", str(tmp_path))
+    text = (tmp_path / "x.yaml").read_text()
+    schema = json_schema()
+    missing = []
+    for top, node in schema["properties"].items():
+        keys = [top] + [f"{top}.{k}" for k in (_ref(schema, node) or {}).get("properties", {})]
+        missing += [key for key in keys if not re.search(rf"\b{key.split('.')[-1]}:", text)]
+    assert missing == []
+
+
+def test_the_schema_documents_kinds_and_tradeoffs_once_each():
+    from mlsd_diagrams.catalog import KINDS_BY_NAME
+    from mlsd_diagrams.tradeoffs import TRADEOFFS
+
+    schema = json_schema()
+    kind = schema["$defs"]["Component"]["properties"]["kind"]
+    assert kind["enumDescriptions"] == [KINDS_BY_NAME[k].description for k in kind["enum"]]
+    assert len(set(kind["enumDescriptions"])) == len(kind["enum"])  # no generic text
+    name = schema["$defs"]["TradeoffChoice"]["properties"]["name"]
+    assert name["enum"] == list(TRADEOFFS)
+    assert re.search(r"`([a-z-]+)`", name["description"])[1] in TRADEOFFS  # a real example
+    assert "daily_active_users" in schema["$defs"]["Scale"]["properties"]
+    titled = [
+        f"{name}.{key}"
+        for name, definition in schema["$defs"].items()
+        for key, node in definition.get("properties", {}).items()
+        if "title" in node
+    ]
+    assert titled == []  # no title made from a key name, shown twice on hover
+    view_id = schema["$defs"]["ViewSpec"]["properties"]["id"]["description"]
+    assert "views/<id>.png" in view_id
 
 
 def test_the_schema_beside_the_designs_is_current():
