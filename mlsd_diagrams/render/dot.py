@@ -24,6 +24,8 @@ from .. import catalog
 from ..graph import STAGE_TITLES, Cluster, Edge, Graph, Node
 from ..model import Stage
 from . import style
+from .text import dot as dot_plain
+from .text import dot_html
 
 
 @dataclass(frozen=True)
@@ -121,7 +123,7 @@ def _add_node(node: Node, theme: style.Theme, hidden: bool) -> None:
 
 
 def _node_label(label: str, kind: str, theme: style.Theme) -> str:
-    lines = "<BR/>".join(html.escape(line) for line in _lines(label, style.LABEL_WRAP))
+    lines = "<BR/>".join(dot_html(line) for line in _lines(label, style.LABEL_WRAP))
     icon = _icon_cell(kind, style.ICON_SIZE, theme)
     return (
         '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3">'
@@ -257,11 +259,11 @@ def _text(text: str) -> str:
     return _plain(" ".join(text.split()))
 
 
-def _html(text: str) -> str:
+def _html(value: str) -> str:
     """User text inside an HTML-like label."""
-    return html.escape(" ".join(text.split()))
+    return dot_html(" ".join(value.split()))
 
 
-def _plain(text: str) -> str:
-    """Graphviz expands entities even in plain labels: `&` must stay an ampersand."""
-    return graphviz.escape(text.replace("&", "&amp;"))
+def _plain(value: str) -> str:
+    """User text for a plain label (never read as HTML, whatever its brackets)."""
+    return graphviz.nohtml(dot_plain(value))
