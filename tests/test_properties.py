@@ -381,10 +381,11 @@ def python_strings(source: str) -> set[str]:
 
 
 def check_python(source: str, graph: Graph) -> None:
-    strings = python_strings(source)
-    assert graph.title in strings
-    assert {node.label for node in graph.nodes} <= strings
-    assert {style.edge_text(edge) for edge in graph.edges} <= strings
+    """Every label is in the script as DOT text that Graphviz draws as written."""
+    strings = {squeezed(graphviz_text(s)) for s in python_strings(source)}
+    assert squeezed(graph.title) in strings
+    assert {squeezed(node.label) for node in graph.nodes} <= strings
+    assert {squeezed(style.edge_text(edge)) for edge in graph.edges} <= strings
 
 
 def outputs(design: Design) -> dict[str, str]:

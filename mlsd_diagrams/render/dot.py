@@ -240,9 +240,15 @@ def _add_edge(
 
 
 def _edge_label(edge: Edge) -> str:
-    step = style.step_mark(edge.step) if edge.step else ""
-    text = _wrapped(edge.label, width=style.EDGE_LABEL_WRAP) if edge.label else ""
-    return graphviz.nohtml(" ".join(part for part in (step, text) if part))
+    return graphviz.nohtml("\\n".join(edge_label_lines(edge)))
+
+
+def edge_label_lines(edge: Edge) -> list[str]:
+    """An edge's label as escaped lines: its step mark, then its wrapped text."""
+    lines = plain_lines(edge.label, style.EDGE_LABEL_WRAP) if edge.label else []
+    if edge.step:
+        lines = [" ".join([style.step_mark(edge.step), *lines[:1]]), *lines[1:]]
+    return lines
 
 
 def _lines(text: str, width: int) -> list[str]:
@@ -251,8 +257,12 @@ def _lines(text: str, width: int) -> list[str]:
 
 def _wrapped(text: str, width: int) -> str:
     """User text for a plain DOT label: escaped (no HTML, no escape sequences), wrapped."""
-    lines = (_plain(line) for line in _lines(text, width))
-    return graphviz.nohtml("\\n".join(lines))
+    return graphviz.nohtml("\\n".join(plain_lines(text, width)))
+
+
+def plain_lines(text: str, width: int) -> list[str]:
+    """User text wrapped into lines, each escaped for a plain DOT label."""
+    return [_plain(line) for line in _lines(text, width)]
 
 
 def _text(text: str) -> str:
