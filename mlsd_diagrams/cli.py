@@ -8,6 +8,7 @@ place where library errors become messages and exit codes: 0 success, 1 a render
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable, Iterable
@@ -17,7 +18,7 @@ from typing import TypeVar
 import click
 
 from . import __version__
-from .errors import MlsdError
+from .errors import MlsdError, printable
 
 T = TypeVar("T")
 FILES = click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
@@ -67,6 +68,7 @@ def cli() -> None:
 
     Example: mlsd render designs/*.yaml -o output/
     """
+    _show_warnings()
 
 
 @cli.command()
@@ -432,6 +434,20 @@ def _watch(targets: list[Path], job: Callable[[], object], output: Path) -> None
 
 
 # --- the error boundary ---
+
+
+class _Warnings(logging.Handler):
+    """The library's warnings (a layout fallback was used...), one yellow line each."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.secho(printable(record.getMessage()), fg="yellow", err=True)
+
+
+def _show_warnings() -> None:
+    logger = logging.getLogger("mlsd_diagrams")
+    if not any(isinstance(handler, _Warnings) for handler in logger.handlers):
+        logger.addHandler(_Warnings())
+        logger.propagate = False
 
 
 def _attempt(action: Callable[..., T], *args: object) -> T | MlsdError:

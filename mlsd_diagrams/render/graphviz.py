@@ -3,10 +3,15 @@
 Before the first layout of a process, `dot -V` tells which Graphviz this is: the DOT we write
 needs HTML-like labels with images and `newrank`, so an older one is refused with a clear
 message rather than drawing a broken picture.
+
+Graphviz 2.43 stops on some valid graphs (`lost cX cY edge`, `trouble in init_rank`,
+`Pshortestpath failed`...). Then the layout is tried again down a ladder of other settings
+(see `ladder.py`); the one that drew it is logged as a warning, never applied silently.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import resource
@@ -24,6 +29,9 @@ from ..errors import (
     UsageError,
     printable,
 )
+from .ladder import FALLBACKS, is_layout_bug
+
+log = logging.getLogger("mlsd_diagrams")
 
 TIMEOUT_SECONDS = 60.0
 TIMEOUT_VARIABLE = "MLSD_DOT_TIMEOUT"
@@ -105,10 +113,46 @@ def run_dot(
         command += [f"-T{RENDERERS[fmt]}", f"-o{path}"]
     if layout:
         command.append("-Tjson")
-    done = _run(command, source.encode("utf-8"), timeout or timeout_seconds(), "`dot`")
-    if done.returncode != 0:
-        raise GraphvizFailedError(_failure(done, "`dot`"))
-    return done.stdout
+    budget = timeout or timeout_seconds()
+    done = _run(command, source.encode("utf-8"), budget, "`dot`")
+    if done.returncode == 0:
+        return done.stdout
+    first = done
+    for fallback in FALLBACKS if is_layout_bug(first) else ():
+        done = _run(command, fallback.apply(source).encode("utf-8"), budget, "`dot`")
+        if done.returncode == 0:
+            log.warning(
+                "warning: %s: Graphviz failed on its layout (%s); drawn instead with %s",
+                _graph_name(source),
+                _bug(first),
+                fallback.description,
+            )
+            return done.stdout
+    if is_layout_bug(first):
+        raise GraphvizFailedError(
+            f"Graphviz `dot` failed on this layout ({_bug(first)}) with every fallback "
+            "setting mlsd knows; split the design into views or drop a few flows"
+        )
+    raise GraphvizFailedError(_failure(done, "`dot`"))
+
+
+_GRAPH_NAME = re.compile(r'(?:strict )?digraph ("(?:[^"\\]|\\.)*"|\S+) \{')
+
+
+def _graph_name(source: str) -> str:
+    """The picture's title, as the first line of its DOT names it."""
+    match = _GRAPH_NAME.match(source.lstrip())
+    name = match.group(1).strip('"') if match else "a picture"
+    return printable(name)[:80]
+
+
+def _bug(done: subprocess.CompletedProcess[bytes]) -> str:
+    """Graphviz's own words for the bug it met (its last error line), or the signal."""
+    lines = [line for line in done.stderr.decode("utf-8", "replace").splitlines() if line.strip()]
+    errors = [line for line in lines if "error" in line.lower()] or lines
+    if errors:
+        return printable(errors[-1].strip().removeprefix("Error: "))[:200]
+    return f"crashed with {_signal_name(-done.returncode)}"
 
 
 def _run(
