@@ -18,10 +18,13 @@ from typing import TypeVar
 import click
 
 from . import __version__
-from .errors import MlsdError, printable
+from .errors import MlsdError, UsageError, path_problem, printable
 
 T = TypeVar("T")
-FILES = click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+# readable=False: an unreadable spec is reported by the loader, located (file:1:1)
+FILES = click.argument(
+    "files", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False)
+)
 
 
 def output_option(help_text: str) -> Callable[[T], T]:
@@ -319,7 +322,7 @@ def schema(output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        _exit([_attempt(output.write_text, text, "utf-8")])
 
 
 @cli.command()
@@ -457,6 +460,10 @@ def _attempt(action: Callable[..., T], *args: object) -> T | MlsdError:
     except MlsdError as exc:
         click.secho(str(exc), fg="red", err=True)
         return exc
+    except OSError as exc:  # a path given on the command line: a file, read-only, full disk
+        error = UsageError(path_problem(exc))
+        click.secho(str(error), fg="red", err=True)
+        return error
 
 
 def _exit(results: Iterable[object]) -> None:

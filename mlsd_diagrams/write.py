@@ -30,7 +30,10 @@ def temp_prefix(name: str) -> str:
 def write_atomic(path: Path, data: bytes) -> Path:
     """Write a file whole or not at all: a temporary file beside it, then one rename."""
     refuse_link(path)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix(path.name))
+    try:
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix(path.name))
+    except OSError as exc:  # name the folder, not a temporary the user never asked for
+        raise type(exc)(exc.errno, exc.strerror, os.fspath(path.parent)) from None
     try:
         os.fchmod(handle, 0o666 & ~_umask())  # mkstemp's 0600 would hide a site from its server
         with os.fdopen(handle, "wb") as stream:

@@ -125,7 +125,7 @@ def test_a_crashing_dot_is_reported_and_leaves_nothing(spec: Path, tmp_path: Pat
     assert result.stderr == (
         f"{spec}: Graphviz `dot` crashed (SIGABRT); it may have run out of memory (limit 2 GB) "
         "or hit a Graphviz bug: try a smaller design or another Graphviz version: "
-        "trouble in init_rank\n"
+        "trouble in init_rank (and with each of 5 fallback layouts: split the design)\n"
     )
     assert list(out.iterdir()) == []  # not even the write-up: a design is whole or absent
     assert not list(tmp_path.glob("core*"))  # no core dump

@@ -128,14 +128,13 @@ def run_dot(
                 fallback.description,
             )
             return done.stdout
+    message = _failure(first, "`dot`")
     if is_layout_bug(first):
-        raise GraphvizFailedError(
-            f"Graphviz `dot` failed on this layout ({_bug(first)}) with every fallback "
-            "setting mlsd knows; split the design into views or drop a few flows"
-        )
-    raise GraphvizFailedError(_failure(done, "`dot`"))
+        message += f" (and with each of {len(FALLBACKS)} fallback layouts: split the design)"
+    raise GraphvizFailedError(message)
 
 
+_NO_SPACE = re.compile(rb"gvwrite_no_z problem|No space left on device")
 _GRAPH_NAME = re.compile(r'(?:strict )?digraph ("(?:[^"\\]|\\.)*"|\S+) \{')
 
 
@@ -183,6 +182,11 @@ def _run(
 
 
 def _failure(done: subprocess.CompletedProcess[bytes], name: str, what: str | None = None) -> str:
+    if _NO_SPACE.search(done.stderr):  # Graphviz's words for a failed write: `gvwrite_no_z problem`
+        return (
+            f"Graphviz {name} could not write its output: no space left on device; free some "
+            "space and render again"
+        )
     if done.returncode < 0:
         reason = (
             f"crashed ({_signal_name(-done.returncode)}); it may have run out of memory "
