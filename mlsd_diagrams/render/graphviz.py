@@ -29,6 +29,7 @@ from ..errors import (
     UsageError,
     printable,
 )
+from ..lifetime import die_with_parent
 from .ladder import FALLBACKS, is_layout_bug
 
 log = logging.getLogger("mlsd_diagrams")
@@ -215,9 +216,11 @@ def _signal_name(number: int) -> str:
 
 
 def _limit_resources() -> None:
-    """In the child, before `dot` starts: a memory cap, and no core file when it crashes."""
+    """In the child, before `dot` starts: a memory cap, no core file when it crashes, and
+    an end when the process that started it dies (a killed build leaves no `dot` running)."""
     _lower(resource.RLIMIT_AS, MEMORY_LIMIT_BYTES)
     _lower(resource.RLIMIT_CORE, 0)
+    die_with_parent(signal.SIGKILL)
 
 
 def _lower(which: int, limit: int) -> None:
