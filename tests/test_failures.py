@@ -232,9 +232,8 @@ def stuck_rebuild(designs: Path, tmp_path: Path, monkeypatch):
     before = visible(out)
     change_titles(designs)
     marker = tmp_path / "rendering"
-    fake_dot(
-        tmp_path, monkeypatch, f'if [ "$1" = -V ]; then exec $REAL -V; fi\ntouch {marker}\nexec sleep 30'
-    )
+    body = f'if [ "$1" = -V ]; then exec $REAL -V; fi\ntouch {marker}\nexec sleep 30'
+    fake_dot(tmp_path, monkeypatch, body)  # `exec`: the dot process is the sleeping one
     process = build(designs, out, "-j", "2", start_new_session=True)
     wait_for(marker)
     return out, before, process
