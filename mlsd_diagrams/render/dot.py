@@ -189,10 +189,13 @@ def _key(graph: Graph, theme: style.Theme) -> str:
         for kind in catalog.KINDS
         if kind.name in used_kinds
     ]
+    if not flows and not kinds:
+        return ""  # nothing to explain (and Graphviz refuses an empty table)
     columns = style.KEY_COLUMNS
     rows = [kinds[i : i + columns] for i in range(0, len(kinds), columns)]
     flow_cells = f'<TABLE BORDER="0" CELLSPACING="6"><TR>{"".join(flows)}</TR></TABLE>'
-    flow_row = f'<TR><TD COLSPAN="{2 * columns}">{flow_cells}</TD></TR>'
+    # Graphviz refuses an empty row: a design without flows has no flow row in its key
+    flow_row = f'<TR><TD COLSPAN="{2 * columns}">{flow_cells}</TD></TR>' if flows else ""
     kind_rows = "".join(f"<TR>{''.join(row)}</TR>" for row in rows)
     return (
         f'<FONT POINT-SIZE="13"><TABLE BORDER="1" COLOR="{theme.muted}" STYLE="rounded" '
