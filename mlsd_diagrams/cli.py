@@ -8,6 +8,7 @@ place where library errors become messages and exit codes: 0 success, 1 a render
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable, Iterable
@@ -17,10 +18,13 @@ from typing import TypeVar
 import click
 
 from . import __version__
-from .errors import MlsdError, shown
+from .errors import MlsdError, UsageError, path_problem, printable, shown
 
 T = TypeVar("T")
-FILES = click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+# readable=False: an unreadable spec is reported by the loader, located (file:1:1)
+FILES = click.argument(
+    "files", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False)
+)
 
 
 def output_option(help_text: str) -> Callable[[T], T]:
@@ -67,6 +71,7 @@ def cli() -> None:
 
     Example: mlsd render designs/*.yaml -o output/
     """
+    _show_warnings()
 
 
 @cli.command()
@@ -323,7 +328,7 @@ def schema(output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        _exit([_attempt(output.write_text, text, "utf-8")])
 
 
 @cli.command()
@@ -440,6 +445,20 @@ def _watch(targets: list[Path], job: Callable[[], object], output: Path) -> None
 # --- the error boundary ---
 
 
+class _Warnings(logging.Handler):
+    """The library's warnings (a layout fallback was used...), one yellow line each."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.secho(printable(record.getMessage()), fg="yellow", err=True)
+
+
+def _show_warnings() -> None:
+    logger = logging.getLogger("mlsd_diagrams")
+    if not any(isinstance(handler, _Warnings) for handler in logger.handlers):
+        logger.addHandler(_Warnings())
+        logger.propagate = False
+
+
 def _attempt(action: Callable[..., T], *args: object) -> T | MlsdError:
     """Run one unit of work; report a library error on stderr and return it."""
     try:
@@ -447,6 +466,10 @@ def _attempt(action: Callable[..., T], *args: object) -> T | MlsdError:
     except MlsdError as exc:
         click.secho(str(exc), fg="red", err=True)
         return exc
+    except OSError as exc:  # a path given on the command line: a file, read-only, full disk
+        error = UsageError(path_problem(exc))
+        click.secho(str(error), fg="red", err=True)
+        return error
 
 
 def _exit(results: Iterable[object]) -> None:

@@ -5,6 +5,8 @@ Library code raises these; only the command line turns them into messages and ex
 
 from __future__ import annotations
 
+import errno
+import os
 from dataclasses import dataclass
 
 MAX_SHOWN_PROBLEMS = 100
@@ -65,6 +67,25 @@ def printable(text: str) -> str:
         ch.encode("unicode_escape").decode("ascii") if ch in "\n\t" or is_hidden(ch) else ch
         for ch in text
     )
+
+
+_WHAT_TO_DO = {
+    errno.ENOTDIR: "a part of this path is a file, not a folder; choose another path",
+    errno.EACCES: "permission denied; choose a folder you can write to",
+    errno.EPERM: "permission denied; choose a folder you can write to",
+    errno.EROFS: "read-only file system; choose a folder you can write to",
+    errno.ENOSPC: "no space left on device; free some space and try again",
+    errno.EDQUOT: "disk quota exceeded; free some space and try again",
+    errno.EEXIST: "something is already there; choose another path",
+    errno.ENAMETOOLONG: "the path is too long; choose a shorter one",
+}
+
+
+def path_problem(exc: OSError) -> str:
+    """What went wrong with a path the user gave, and what to do about it."""
+    where = os.fsdecode(exc.filename) if exc.filename is not None else "output"
+    reason = _WHAT_TO_DO.get(exc.errno or 0, f"{exc.strerror or exc}; choose another path")
+    return printable(f"{where}: {reason}")
 
 
 class MlsdError(Exception):

@@ -3,17 +3,24 @@
 The pipeline: skip the specs whose content hash (spec, templates, tool) is unchanged → load
 and validate the others (in this process, so ids are known and unique) → render them in
 parallel processes → remove designs that disappeared → write the site and the manifest.
-A broken spec is reported and never stops the others. Builds into one folder take turns.
-A no-op rebuild imports neither pydantic nor `diagrams`: it reads bytes and compares hashes.
+A broken spec is reported and never stops the others. Builds into one folder take turns
+(a build that waits says so, and gives up after MLSD_LOCK_TIMEOUT seconds, default 600).
+Workers end with the build: killed (`kill -9`), it takes its workers with it; SIGTERM ends
+it cleanly like Ctrl-C. A no-op rebuild imports neither pydantic nor `diagrams`: it reads
+bytes and compares hashes.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import multiprocessing
 import os
 import re
 import shutil
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -26,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .errors import MlsdError, RenderError, UsageError, printable
+from .lifetime import die_with_parent, watch_parent
 from .render import site
 from .resources import TEMPLATES_DIR
 from .write import clean_own, clean_stale, locked, output_folder, real_folder, write_atomic
@@ -35,6 +43,9 @@ if TYPE_CHECKING:
 
 MANIFEST = ".mlsd-build.json"
 LOCK = ".mlsd-build.lock"
+LOCK_TIMEOUT_SECONDS = 600.0
+LOCK_TIMEOUT_VARIABLE = "MLSD_LOCK_TIMEOUT"
+log = logging.getLogger("mlsd_diagrams")
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -88,7 +99,17 @@ def build_portfolio(
     overrides the theme each spec asks for."""
     started = time.perf_counter()
     specs = _spec_files(designs_dir)
-    with _disk_errors(output_dir), locked(output_folder(output_dir), LOCK):
+    wait = lock_timeout()
+
+    def waiting(pid: int | None) -> None:
+        who = f" (pid {pid})" if pid else ""
+        log.warning("waiting for another build in %s%s", printable(str(output_dir)), who)
+
+    with (
+        _terminate_as_interrupt(),
+        _disk_errors(output_dir),
+        locked(output_folder(output_dir), LOCK, wait, waiting) as lock,
+    ):
         # recover: temporaries of a build that was killed, then the last good manifest
         clean_stale(output_dir)
         manifest = _read_manifest(output_dir)
@@ -98,13 +119,30 @@ def build_portfolio(
         for outcome in outcomes:
             _report(progress, outcome)
         # render: the changed designs, in parallel
-        outcomes += _render_all(todo, output_dir, (templates, theme), jobs, progress)
+        outcomes += _render_all(todo, output_dir, (templates, theme), jobs, progress, lock)
         # publish: drop vanished designs, then write the site and the manifest
         entries = _entries(manifest, todo, outcomes)
         _remove_stale(output_dir, manifest, entries)
         _write_site(output_dir, entries, templates)
         write_atomic(output_dir / MANIFEST, _manifest_bytes(entries))
     return Summary(sorted(outcomes, key=lambda o: o.source), time.perf_counter() - started)
+
+
+def lock_timeout() -> float:
+    """How long a build waits for another one in the same folder: MLSD_LOCK_TIMEOUT seconds
+    if set, else 600."""
+    value = os.environ.get(LOCK_TIMEOUT_VARIABLE, "").strip()
+    if not value:
+        return LOCK_TIMEOUT_SECONDS
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 7 * 24 * 3600:
+        raise UsageError(
+            f"{LOCK_TIMEOUT_VARIABLE}={printable(value)}: give a number of seconds >= 0"
+        )
+    return seconds
 
 
 def _spec_files(designs_dir: Path) -> list[Path]:
@@ -196,30 +234,79 @@ def _render_all(
     settings: Settings,
     jobs: int | None,
     progress: Callable[[Outcome], None] | None,
+    lock: int = -1,
 ) -> list[Outcome]:
     workers = min(jobs or os.cpu_count() or 1, len(todo))
     if workers <= 1:
         return [_report(progress, _render_one(job, output_dir, settings)) for job in todo]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    start = (os.getpid(), lock)
+    with ProcessPoolExecutor(workers, initializer=_worker_start, initargs=start) as pool:
         futures = [pool.submit(_render_in_worker, job, output_dir, settings) for job in todo]
         try:
             return [_report(progress, future.result()) for future in as_completed(futures)]
         except BrokenProcessPool:
             message = "a render worker died (out of memory, or killed); build again"
             raise RenderError(message) from None
-        except BaseException:
-            pool.shutdown(wait=True, cancel_futures=True)  # Ctrl-C: no design starts any more
+        except BaseException as exc:
+            if isinstance(exc, Terminated):  # Ctrl-C reaches the workers; SIGTERM only us
+                for worker in multiprocessing.active_children():
+                    worker.terminate()
+            pool.shutdown(wait=True, cancel_futures=True)  # no design starts any more
             raise
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled as Ctrl-C is: the build stops cleanly."""
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(_signum: int, _frame: object) -> None:
+        raise Terminated()
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+_busy = False  # in a worker: a design is under way
+
+
+def _worker_start(parent: int, lock: int) -> None:
+    """A worker ends when its build does: killed with it, or stopped by SIGTERM."""
+    if lock >= 0:
+        os.close(lock)  # the build's lock is the build's: a worker never holds it
+    signal.signal(signal.SIGTERM, _worker_terminated)
+    die_with_parent(signal.SIGTERM)
+    watch_parent(parent)
+    if os.getppid() != parent:  # the build died before the death signal was set
+        os._exit(143)
+
+
+def _worker_terminated(_signum: int, _frame: object) -> None:
+    if _busy:
+        raise KeyboardInterrupt  # the design under way cleans up (see _render_in_worker)
+    os._exit(143)
+
+
 def _render_in_worker(job: _Job, output_dir: Path, settings: Settings) -> Outcome:
-    """`_render_one` in a worker process. Ctrl-C (which reaches the workers too) ends the
-    worker once the design under way has cleaned up, instead of starting the next one."""
+    """`_render_one` in a worker process. Ctrl-C (which reaches the workers too) or SIGTERM
+    ends the worker once the design under way has cleaned up, instead of starting the next."""
+    global _busy
+    _busy = True
     try:
         return _render_one(job, output_dir, settings)
     except KeyboardInterrupt:
         clean_own(output_dir)  # the interrupt may have landed inside a temporary's clean-up
         os._exit(130)
+    finally:
+        _busy = False
 
 
 def _report(progress: Callable[[Outcome], None] | None, outcome: Outcome) -> Outcome:

@@ -52,15 +52,17 @@ def check_references(doc: Document) -> list[Problem]:
     flows = _items(doc.data.get("flows"))
     if len(components) > MAX_COMPONENTS or len(flows) > MAX_FLOWS:
         return []  # the size is the problem to fix first (and checking would be quadratic)
+    # components that are not a list are the problem to fix first; no components at all is not
+    checked = "components" not in doc.data or isinstance(doc.data.get("components"), list)
     ids = _component_ids(components)
     problems = [
         doc.problem(path, f"duplicate component id '{shown(cid)}' (first defined at line {first})")
         for cid, path, first in _duplicate_ids(doc, components)
     ]
     for index, flow in flows:
-        problems += _check_flow(doc, index, flow, ids)
+        problems += _check_flow(doc, index, flow, ids, checked)
     problems += _duplicate_flows(doc, flows)
-    problems += _check_views(doc, ids)
+    problems += _check_views(doc, ids, checked)
     for index, choice in _items(doc.data.get("tradeoffs")):
         name = choice.get("name")
         if isinstance(name, str) and name not in TRADEOFFS:
@@ -97,11 +99,13 @@ def _duplicate_ids(
     return duplicates
 
 
-def _check_flow(doc: Document, index: int, flow: dict[str, Any], ids: list[str]) -> list[Problem]:
+def _check_flow(
+    doc: Document, index: int, flow: dict[str, Any], ids: list[str], checked: bool
+) -> list[Problem]:
     problems = []
     for end in ("from", "to"):
         ref = flow.get(end)
-        if isinstance(ref, str) and ids and ref not in ids:
+        if isinstance(ref, str) and checked and ref not in ids:
             problems.append(doc.problem(("flows", index, end), _unknown_component(ref, ids)))
     if isinstance(flow.get("from"), str) and flow.get("from") == flow.get("to"):
         message = f"a flow from '{shown(flow['from'])}' to itself; point it at another component"
@@ -110,10 +114,13 @@ def _check_flow(doc: Document, index: int, flow: dict[str, Any], ids: list[str])
 
 
 def _unknown_component(ref: str, ids: list[str]) -> str:
+    if not ids:
+        hint = "; the design has no components: list them under `components:`"
+        return f"unknown component '{shown(ref)}'{hint}"
     return f"unknown component '{shown(ref)}'{suggest(ref, ids)}"
 
 
-def _check_views(doc: Document, ids: list[str]) -> list[Problem]:
+def _check_views(doc: Document, ids: list[str], checked: bool) -> list[Problem]:
     diagram = doc.data.get("diagram")
     views = _items(diagram.get("views")) if isinstance(diagram, dict) else []
     problems, seen = [], set()
@@ -121,7 +128,7 @@ def _check_views(doc: Document, ids: list[str]) -> list[Problem]:
         path = ("diagram", "views", index)
         refs = view.get("components")
         for position, ref in enumerate(refs if isinstance(refs, list) else []):
-            if isinstance(ref, str) and ids and ref not in ids:
+            if isinstance(ref, str) and checked and ref not in ids:
                 where = (*path, "components", position)
                 problems.append(doc.problem(where, _unknown_component(ref, ids)))
         if not view.get("stages") and not view.get("components"):

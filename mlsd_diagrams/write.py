@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import math
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -20,6 +22,7 @@ from pathlib import Path
 from .errors import RenderError, UsageError
 
 TEMP_MARK = ".mlsd-tmp-"
+LOCK_POLL_SECONDS = 0.1
 
 
 def temp_prefix(name: str) -> str:
@@ -30,7 +33,10 @@ def temp_prefix(name: str) -> str:
 def write_atomic(path: Path, data: bytes) -> Path:
     """Write a file whole or not at all: a temporary file beside it, then one rename."""
     refuse_link(path)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix(path.name))
+    try:
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix(path.name))
+    except OSError as exc:  # name the folder, not a temporary the user never asked for
+        raise type(exc)(exc.errno, exc.strerror, os.fspath(path.parent)) from None
     try:
         os.fchmod(handle, 0o666 & ~_umask())  # mkstemp's 0600 would hide a site from its server
         with os.fdopen(handle, "wb") as stream:
@@ -138,8 +144,17 @@ _LOCK_FLAGS = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 
 
 
 @contextmanager
-def locked(folder: Path, name: str) -> Iterator[None]:
-    """Hold an exclusive lock on `folder/name` (created if missing): others wait their turn."""
+def locked(
+    folder: Path,
+    name: str,
+    wait_seconds: float = math.inf,
+    waiting: Callable[[int | None], None] | None = None,
+) -> Iterator[int]:
+    """Hold an exclusive lock on `folder/name` (created if missing), which names our pid.
+
+    If another process holds it, `waiting(its pid)` is called once and we wait our turn, at
+    most `wait_seconds`, then give up with a RenderError. Yields the lock's descriptor.
+    """
     try:
         handle = os.open(folder / name, _LOCK_FLAGS, 0o644)
     except OSError as exc:
@@ -147,7 +162,43 @@ def locked(folder: Path, name: str) -> Iterator[None]:
             raise RenderError(f"{folder / name}: is a symbolic link; remove it") from None
         raise
     try:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        yield
+        if not _try_lock(handle):
+            holder = _holder(handle)
+            if waiting is not None:
+                waiting(holder)
+            _wait_for_lock(handle, folder, holder, wait_seconds)
+        os.ftruncate(handle, 0)
+        os.pwrite(handle, f"{os.getpid()}\n".encode(), 0)
+        yield handle
+        os.ftruncate(handle, 0)  # no longer ours to name
     finally:
         os.close(handle)  # closing releases the lock
+
+
+def _try_lock(handle: int) -> bool:
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def _wait_for_lock(handle: int, folder: Path, holder: int | None, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while not _try_lock(handle):
+        if time.monotonic() > deadline:
+            who = f" (pid {holder})" if holder else ""
+            raise RenderError(
+                f"{folder}: another build{who} still holds it after {seconds:g} s of waiting; "
+                "let it finish or stop it, then build again"
+            )
+        time.sleep(LOCK_POLL_SECONDS)
+
+
+def _holder(handle: int) -> int | None:
+    """The pid the lock's holder wrote into it, if it did."""
+    try:
+        text = os.pread(handle, 32, 0).decode("ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return int(text) if text.isdigit() else None

@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -51,3 +52,55 @@ def test_exported_script_draws_the_same_graph(spec: Path, tmp_path: Path):
     exported, ours = graph_of(run_dir / f"{design_id}.dot"), graph_of(rendered / f"{design_id}.dot")
     assert exported == ours
     assert len(ours["nodes"]) == len(load_design(spec).components)
+
+
+# --- hostile text: the exported script is as safe as `mlsd render` ---
+
+HOSTILE = Path(__file__).parent / "cases" / "hostile"
+SAFE = sorted(p.with_suffix(".yaml") for p in HOSTILE.glob("*.safe"))
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def drawn(dot_file: Path) -> dict[str, object]:
+    """What Graphviz draws from a DOT file: each node's and edge's text by its name, the
+    cluster titles, and the text of the graph's own label."""
+    image_path = ":".join(str(p) for p in icon_search_path())
+    command = ["dot", f"-Gimagepath={image_path}", "-Tsvg", str(dot_file)]
+    done = subprocess.run(command, capture_output=True, check=False, timeout=60)
+    assert done.returncode == 0, done.stderr.decode()
+    root = ET.fromstring(done.stdout)
+    groups: dict[str, list[tuple[str, str]]] = {"node": [], "edge": [], "cluster": []}
+    graph_text = ""
+    for group in root.iter(f"{SVG}g"):
+        texts = " ".join(t.text or "" for t in group.findall(f"{SVG}text"))
+        kind = group.get("class", "")
+        if kind in groups:
+            groups[kind].append((group.findtext(f"{SVG}title") or "", " ".join(texts.split())))
+        elif kind == "graph":
+            graph_text = " ".join(texts.split())
+    clusters = sorted(text for _, text in groups["cluster"])
+    return {
+        "nodes": dict(groups["node"]),
+        "edges": sorted(groups["edge"]),
+        "clusters": clusters,
+        "title": graph_text,
+    }
+
+
+@pytest.mark.parametrize("spec", SAFE, ids=[s.stem for s in SAFE])
+def test_exported_script_of_hostile_text_draws_what_render_draws(spec: Path, tmp_path: Path):
+    design = load_design(spec)
+    render_file(spec, tmp_path / "out", ("dot", "py"))
+    rendered = tmp_path / "out" / design.id
+    run_dir = tmp_path / "run"
+    shutil.copytree(rendered, run_dir, ignore=shutil.ignore_patterns("*.dot"))
+    done = subprocess.run(
+        [sys.executable, f"{design.id}.py", "dot"], cwd=run_dir, capture_output=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
+    exported, ours = drawn(run_dir / f"{design.id}.dot"), drawn(rendered / f"{design.id}.dot")
+    assert exported["nodes"] == ours["nodes"]
+    assert exported["edges"] == ours["edges"]
+    assert exported["clusters"] == ours["clusters"]
+    assert " ".join(design.title.split()) in exported["title"]
+    assert sorted(exported["nodes"]) == sorted(c.id for c in design.components)

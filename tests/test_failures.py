@@ -4,6 +4,7 @@ of the previous outputs is lost; no partial file is ever visible."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import shutil
@@ -18,6 +19,7 @@ from click.testing import CliRunner
 from conftest import MINIMAL, copy_designs
 
 from mlsd_diagrams.cli import cli
+from mlsd_diagrams.portfolio import LOCK
 from mlsd_diagrams.render.graphviz import MEMORY_LIMIT_BYTES
 from mlsd_diagrams.write import TEMP_MARK
 
@@ -59,11 +61,14 @@ def fake_dot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str) -> Path
 
 
 def visible(folder: Path) -> dict[str, bytes]:
-    """Every file of an output folder but the temporaries, with its bytes."""
+    """Every file of an output folder but the temporaries and the lock (which names the pid
+    of the build holding it), with its bytes."""
     return {
         p.relative_to(folder).as_posix(): p.read_bytes()
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and not any(part.startswith(TEMP_MARK) for part in p.parts)
+        if p.is_file()
+        and not any(part.startswith(TEMP_MARK) for part in p.parts)
+        and p.name != LOCK
     }
 
 
@@ -125,7 +130,7 @@ def test_a_crashing_dot_is_reported_and_leaves_nothing(spec: Path, tmp_path: Pat
     assert result.stderr == (
         f"{spec}: Graphviz `dot` crashed (SIGABRT); it may have run out of memory (limit 2 GB) "
         "or hit a Graphviz bug: try a smaller design or another Graphviz version: "
-        "trouble in init_rank\n"
+        "trouble in init_rank (and with each of 5 fallback layouts: split the design)\n"
     )
     assert list(out.iterdir()) == []  # not even the write-up: a design is whole or absent
     assert not list(tmp_path.glob("core*"))  # no core dump
@@ -227,9 +232,8 @@ def stuck_rebuild(designs: Path, tmp_path: Path, monkeypatch):
     before = visible(out)
     change_titles(designs)
     marker = tmp_path / "rendering"
-    fake_dot(
-        tmp_path, monkeypatch, f'if [ "$1" = -V ]; then exec $REAL -V; fi\ntouch {marker}\nsleep 30'
-    )
+    body = f'if [ "$1" = -V ]; then exec $REAL -V; fi\ntouch {marker}\nexec sleep 30'
+    fake_dot(tmp_path, monkeypatch, body)  # `exec`: the dot process is the sleeping one
     process = build(designs, out, "-j", "2", start_new_session=True)
     wait_for(marker)
     return out, before, process
@@ -268,6 +272,78 @@ def test_ctrl_c_mid_build_leaves_the_previous_outputs_and_no_temporaries(
     assert interrupted.returncode != 0
     assert visible(out) == before
     assert temporaries(out) == [], "an interrupted build cleans up after itself"
+
+
+def descendants(pid: int) -> list[int]:
+    """The processes `pid` started, and theirs, all the way down."""
+    done = subprocess.run(["ps", "-e", "-o", "pid=,ppid="], capture_output=True, text=True)
+    pairs = [tuple(map(int, line.split())) for line in done.stdout.splitlines() if line.strip()]
+    found, todo = [], [pid]
+    while todo:
+        parent = todo.pop()
+        children = [child for child, ppid in pairs if ppid == parent]
+        found += children
+        todo += children
+    return found
+
+
+def running(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rpartition(")")[2].split()[0] not in ("Z", "X")
+
+
+def wait_until_gone(pids: list[int], seconds: float = 20) -> list[int]:
+    deadline = time.monotonic() + seconds
+    while (left := [pid for pid in pids if running(pid)]) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return left
+
+
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM], ids=["kill-9", "sigterm"])
+def test_a_killed_build_takes_its_workers_with_it(
+    designs: Path, tmp_path: Path, monkeypatch, how: signal.Signals
+):
+    """Only the main process is signalled (not its group): its render workers, and the
+    `dot` each is running, end too; the lock is free for the next build at once."""
+    out, before, process = stuck_rebuild(designs, tmp_path, monkeypatch)
+    workers = descendants(process.pid)
+    assert len(workers) >= 2, "two workers, each running dot"
+    os.kill(process.pid, how)
+    _, stderr = process.communicate(timeout=30)
+    assert wait_until_gone(workers) == [], "every worker and dot ended with the build"
+    assert temporaries(out) == [], "the workers cleaned up as they ended"
+    assert visible(out) == before
+    if how == signal.SIGTERM:
+        assert process.returncode != 0 and "Traceback" not in stderr, stderr
+    monkeypatch.undo()
+    monkeypatch.setenv("MLSD_LOCK_TIMEOUT", "5")
+    again = build(designs, out, "-j", "2")
+    stdout, stderr = again.communicate(timeout=120)
+    assert again.returncode == 0, stderr
+    assert "waiting for another build" not in stderr
+
+
+def test_a_build_waiting_for_the_lock_says_so_then_gives_up(designs: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    out.mkdir()
+    handle = os.open(out / LOCK, os.O_RDWR | os.O_CREAT)
+    fcntl.flock(handle, fcntl.LOCK_EX)
+    os.write(handle, f"{os.getpid()}\n".encode())
+    try:
+        waiting = build(designs, out, env={**os.environ, "MLSD_LOCK_TIMEOUT": "1"})
+        _, stderr = waiting.communicate(timeout=60)
+    finally:
+        os.close(handle)
+    assert waiting.returncode == 1
+    assert stderr.splitlines() == [
+        f"waiting for another build in {out} (pid {os.getpid()})",
+        f"{out}: another build (pid {os.getpid()}) still holds it after 1 s of waiting; "
+        "let it finish or stop it, then build again",
+    ]
+    assert sorted(p.name for p in out.iterdir()) == [LOCK]
 
 
 def test_kills_at_any_moment_leave_only_whole_files(designs: Path, tmp_path: Path, capsys):

@@ -175,6 +175,12 @@ def graphviz_text(value: str) -> str:
     """The text Graphviz shows for a plain label: `\\n`, `\\l`, `\\r` break lines, `\\\\` is a
     backslash, `\\N`, `\\G`... are substitutions (marked here; never expected), and HTML
     entities (`&amp;`, `&lt;`) are expanded even outside HTML-like labels."""
+    return html.unescape(escapes_expanded(value))
+
+
+def escapes_expanded(value: str) -> str:
+    """Graphviz's escape sequences, which it expands in HTML-like labels too (after their
+    entities)."""
 
     def one(match: re.Match[str]) -> str:
         char = match.group(1)
@@ -182,7 +188,7 @@ def graphviz_text(value: str) -> str:
             return "\n"
         return _SUBSTITUTION if char in "NGETHL" else char
 
-    return html.unescape(re.sub(r"\\(.)", one, value, flags=re.DOTALL))
+    return re.sub(r"\\(.)", one, value, flags=re.DOTALL)
 
 
 def html_label_text(value: str) -> str:
@@ -195,7 +201,7 @@ def html_label_text(value: str) -> str:
     assert set(icon_row[0][0].attrib) == {"SRC", "SCALE"} and not icon_row[0][0].tail
     assert [cell.tag for cell in text_row] == ["TD"] and not text_row[0].attrib
     assert all(child.tag == "BR" and not child.attrib for child in text_row[0])
-    return "".join(text_row[0].itertext())
+    return escapes_expanded("".join(text_row[0].itertext()))
 
 
 def title_label_text(token: tuple[str, str]) -> str:
@@ -209,7 +215,7 @@ def title_label_text(token: tuple[str, str]) -> str:
     [cell] = table[0]
     [font] = cell
     assert font.tag == "FONT" and len(font) == 0 and set(font.attrib) == {"POINT-SIZE"}
-    return font.text or ""
+    return escapes_expanded(font.text or "")
 
 
 def squeezed(text: str) -> str:
@@ -375,10 +381,11 @@ def python_strings(source: str) -> set[str]:
 
 
 def check_python(source: str, graph: Graph) -> None:
-    strings = python_strings(source)
-    assert graph.title in strings
-    assert {node.label for node in graph.nodes} <= strings
-    assert {style.edge_text(edge) for edge in graph.edges} <= strings
+    """Every label is in the script as DOT text that Graphviz draws as written."""
+    strings = {squeezed(graphviz_text(s)) for s in python_strings(source)}
+    assert squeezed(graph.title) in strings
+    assert {squeezed(node.label) for node in graph.nodes} <= strings
+    assert {squeezed(style.edge_text(edge)) for edge in graph.edges} <= strings
 
 
 def outputs(design: Design) -> dict[str, str]:
@@ -546,6 +553,8 @@ def twin(spec: dict[str, Any]) -> dict[str, Any]:
             keep = _KEEP | ({"name"} if key == "tradeoffs" else set())
             return {k: v if k in keep else plain(v, k) for k, v in value.items()}
         if isinstance(value, list):
+            if key in ("components", "stages") and all(isinstance(v, str) for v in value):
+                return value  # a view's component ids and stages
             return [plain(item, key) for item in value]
         if isinstance(value, str) and one_line(value):
             return words.setdefault(value, f"x{len(words)}")

@@ -24,6 +24,8 @@ from .. import catalog
 from ..graph import STAGE_TITLES, Cluster, Edge, Graph, Node
 from ..model import FlowKind, Stage
 from . import style
+from .text import dot as dot_plain
+from .text import dot_html
 
 
 @dataclass(frozen=True)
@@ -121,7 +123,7 @@ def _add_node(node: Node, theme: style.Theme, hidden: bool) -> None:
 
 
 def _node_label(label: str, kind: str, theme: style.Theme) -> str:
-    lines = "<BR/>".join(html.escape(line) for line in _lines(label, style.LABEL_WRAP))
+    lines = "<BR/>".join(dot_html(line) for line in _lines(label, style.LABEL_WRAP))
     icon = _icon_cell(kind, style.ICON_SIZE, theme)
     return (
         '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3">'
@@ -249,9 +251,15 @@ def _add_edge(
 
 
 def _edge_label(edge: Edge) -> str:
-    step = style.step_mark(edge.step) if edge.step else ""
-    text = _wrapped(edge.label, width=style.EDGE_LABEL_WRAP) if edge.label else ""
-    return graphviz.nohtml(" ".join(part for part in (step, text) if part))
+    return graphviz.nohtml("\\n".join(edge_label_lines(edge)))
+
+
+def edge_label_lines(edge: Edge) -> list[str]:
+    """An edge's label as escaped lines: its step mark, then its wrapped text."""
+    lines = plain_lines(edge.label, style.EDGE_LABEL_WRAP) if edge.label else []
+    if edge.step:
+        lines = [" ".join([style.step_mark(edge.step), *lines[:1]]), *lines[1:]]
+    return lines
 
 
 def _lines(text: str, width: int) -> list[str]:
@@ -260,19 +268,23 @@ def _lines(text: str, width: int) -> list[str]:
 
 def _wrapped(text: str, width: int) -> str:
     """User text for a plain DOT label: escaped (no HTML, no escape sequences), wrapped."""
-    lines = (_plain(line) for line in _lines(text, width))
-    return graphviz.nohtml("\\n".join(lines))
+    return graphviz.nohtml("\\n".join(plain_lines(text, width)))
+
+
+def plain_lines(text: str, width: int) -> list[str]:
+    """User text wrapped into lines, each escaped for a plain DOT label."""
+    return [_plain(line) for line in _lines(text, width)]
 
 
 def _text(text: str) -> str:
     return _plain(" ".join(text.split()))
 
 
-def _html(text: str) -> str:
+def _html(value: str) -> str:
     """User text inside an HTML-like label."""
-    return html.escape(" ".join(text.split()))
+    return dot_html(" ".join(value.split()))
 
 
-def _plain(text: str) -> str:
-    """Graphviz expands entities even in plain labels: `&` must stay an ampersand."""
-    return graphviz.escape(text.replace("&", "&amp;"))
+def _plain(value: str) -> str:
+    """User text for a plain label (never read as HTML, whatever its brackets)."""
+    return graphviz.nohtml(dot_plain(value))

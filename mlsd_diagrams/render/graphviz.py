@@ -3,10 +3,15 @@
 Before the first layout of a process, `dot -V` tells which Graphviz this is: the DOT we write
 needs HTML-like labels with images and `newrank`, so an older one is refused with a clear
 message rather than drawing a broken picture.
+
+Graphviz 2.43 stops on some valid graphs (`lost cX cY edge`, `trouble in init_rank`,
+`Pshortestpath failed`...). Then the layout is tried again down a ladder of other settings
+(see `ladder.py`); the one that drew it is logged as a warning, never applied silently.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import resource
@@ -24,6 +29,10 @@ from ..errors import (
     UsageError,
     printable,
 )
+from ..lifetime import die_with_parent
+from .ladder import FALLBACKS, is_layout_bug
+
+log = logging.getLogger("mlsd_diagrams")
 
 TIMEOUT_SECONDS = 60.0
 TIMEOUT_VARIABLE = "MLSD_DOT_TIMEOUT"
@@ -105,10 +114,45 @@ def run_dot(
         command += [f"-T{RENDERERS[fmt]}", f"-o{path}"]
     if layout:
         command.append("-Tjson")
-    done = _run(command, source.encode("utf-8"), timeout or timeout_seconds(), "`dot`")
-    if done.returncode != 0:
-        raise GraphvizFailedError(_failure(done, "`dot`"))
-    return done.stdout
+    budget = timeout or timeout_seconds()
+    done = _run(command, source.encode("utf-8"), budget, "`dot`")
+    if done.returncode == 0:
+        return done.stdout
+    first = done
+    for fallback in FALLBACKS if is_layout_bug(first) else ():
+        done = _run(command, fallback.apply(source).encode("utf-8"), budget, "`dot`")
+        if done.returncode == 0:
+            log.warning(
+                "warning: %s: Graphviz failed on its layout (%s); drawn instead with %s",
+                _graph_name(source),
+                _bug(first),
+                fallback.description,
+            )
+            return done.stdout
+    message = _failure(first, "`dot`")
+    if is_layout_bug(first):
+        message += f" (and with each of {len(FALLBACKS)} fallback layouts: split the design)"
+    raise GraphvizFailedError(message)
+
+
+_NO_SPACE = re.compile(rb"gvwrite_no_z problem|No space left on device")
+_GRAPH_NAME = re.compile(r'(?:strict )?digraph ("(?:[^"\\]|\\.)*"|\S+) \{')
+
+
+def _graph_name(source: str) -> str:
+    """The picture's title, as the first line of its DOT names it."""
+    match = _GRAPH_NAME.match(source.lstrip())
+    name = match.group(1).strip('"') if match else "a picture"
+    return printable(name)[:80]
+
+
+def _bug(done: subprocess.CompletedProcess[bytes]) -> str:
+    """Graphviz's own words for the bug it met (its last error line), or the signal."""
+    lines = [line for line in done.stderr.decode("utf-8", "replace").splitlines() if line.strip()]
+    errors = [line for line in lines if "error" in line.lower()] or lines
+    if errors:
+        return printable(errors[-1].strip().removeprefix("Error: "))[:200]
+    return f"crashed with {_signal_name(-done.returncode)}"
 
 
 def _run(
@@ -139,6 +183,11 @@ def _run(
 
 
 def _failure(done: subprocess.CompletedProcess[bytes], name: str, what: str | None = None) -> str:
+    if _NO_SPACE.search(done.stderr):  # Graphviz's words for a failed write: `gvwrite_no_z problem`
+        return (
+            f"Graphviz {name} could not write its output: no space left on device; free some "
+            "space and render again"
+        )
     if done.returncode < 0:
         reason = (
             f"crashed ({_signal_name(-done.returncode)}); it may have run out of memory "
@@ -167,9 +216,11 @@ def _signal_name(number: int) -> str:
 
 
 def _limit_resources() -> None:
-    """In the child, before `dot` starts: a memory cap, and no core file when it crashes."""
+    """In the child, before `dot` starts: a memory cap, no core file when it crashes, and
+    an end when the process that started it dies (a killed build leaves no `dot` running)."""
     _lower(resource.RLIMIT_AS, MEMORY_LIMIT_BYTES)
     _lower(resource.RLIMIT_CORE, 0)
+    die_with_parent(signal.SIGKILL)
 
 
 def _lower(which: int, limit: int) -> None:

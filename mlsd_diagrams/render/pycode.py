@@ -1,4 +1,9 @@
-"""The graph as a standalone Python script that draws the same picture with `diagrams`."""
+"""The graph as a standalone Python script that draws the same picture with `diagrams`.
+
+`diagrams` pastes labels into DOT as they are (an HTML-like `<...>`, a trailing backslash,
+Graphviz's `\\N`...), so the script is given labels already escaped and wrapped the way
+`mlsd render` does it, each marked `nohtml`: it draws spec text as text.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +14,9 @@ from typing import Any
 from .. import catalog
 from ..graph import Graph
 from . import style
-from .dot import shapes_layout
+from .dot import edge_label_lines, plain_lines, shapes_layout
 from .templating import environment, render_template
+from .text import dot
 
 TEMPLATE = "diagram.py.j2"
 
@@ -37,14 +43,20 @@ def _context(graph: Graph) -> dict[str, Any]:
             module, class_name = catalog.node_class_path(kind)
             imports[module].add(class_name)
             icon = None
-        nodes.append({"node": node, "class_name": class_name, "icon": icon})
+        label = _label(node.label, style.LABEL_WRAP)
+        nodes.append({"node": node, "label": label, "class_name": class_name, "icon": icon})
     stages = {node.id: node.stage for node in graph.nodes}
     edges = [
-        {"edge": edge, "text": style.edge_text(edge), "ranks": shapes_layout(edge, stages)}
+        {
+            "edge": edge,
+            "text": "\n".join(edge_label_lines(edge)),
+            "ranks": shapes_layout(edge, stages),
+        }
         for edge in graph.edges
     ]
     return {
         "graph": graph,
+        "title": dot(" ".join(graph.title.split())),
         "graph_attrs": {**style.GRAPH, "rankdir": "LR"},
         "cluster_attrs": style.CLUSTER,
         "stage_colors": style.STAGE_COLORS,
@@ -52,6 +64,9 @@ def _context(graph: Graph) -> dict[str, Any]:
         "imports": {module: sorted(names) for module, names in sorted(imports.items())},
         "nodes": {item["node"].id: item for item in nodes},
         "edges": edges,
-        "wrap": style.LABEL_WRAP,
-        "edge_wrap": style.EDGE_LABEL_WRAP,
     }
+
+
+def _label(text: str, width: int) -> str:
+    """Spec text as a DOT-safe label, wrapped as `mlsd render` wraps it."""
+    return "\n".join(plain_lines(text, width))

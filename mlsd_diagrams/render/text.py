@@ -1,7 +1,8 @@
-"""Escaping user text for each language it lands in: Markdown, Mermaid and Python."""
+"""Escaping user text for each language it lands in: Markdown, Mermaid, Python and DOT."""
 
 from __future__ import annotations
 
+import html
 import pprint
 import re
 
@@ -50,3 +51,24 @@ def py(value: object) -> str:
 def py_block(value: object) -> str:
     """A Python literal laid out over several lines (still the language's own repr)."""
     return pprint.pformat(value, width=88, sort_dicts=False)
+
+
+def dot(text: str) -> str:
+    """Text for a plain (quoted) DOT label, drawn as written.
+
+    Graphviz expands entities even in plain labels, so `&` stays an ampersand; its escape
+    sequences are disarmed by `_dot_escapes`. Quotes are the DOT writer's to escape.
+    """
+    return _dot_escapes(text.replace("&", "&amp;"))
+
+
+def dot_html(text: str) -> str:
+    """Text inside an HTML-like DOT label, drawn as written: markup and escapes disarmed."""
+    return _dot_escapes(html.escape(text))
+
+
+def _dot_escapes(text: str) -> str:
+    """Graphviz expands `\\N` (node name), `\\G` (graph), `\\E`, `\\T`, `\\H`, `\\L`,
+    `\\l`, `\\r` and `\\\\` in every label, HTML-like ones too (entities are decoded first,
+    so `&#92;` is no way out): a doubled backslash is the one that is drawn as written."""
+    return text.replace("\\", "\\\\")

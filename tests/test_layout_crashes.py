@@ -1,0 +1,86 @@
+"""Valid designs that Graphviz 2.43 cannot lay out as written still render: `dot` is retried
+down a ladder of other settings, and the fallback used is said, never silent."""
+
+from __future__ import annotations
+
+import random
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from random_designs import random_design
+
+from mlsd_diagrams import catalog
+from mlsd_diagrams.cli import cli
+from mlsd_diagrams.graph import build_graph
+from mlsd_diagrams.pictures import overview
+from mlsd_diagrams.render.dot import to_dot
+from mlsd_diagrams.render.graphviz import run_dot
+from mlsd_diagrams.render.ladder import FALLBACKS
+from mlsd_diagrams.validate import load_design
+
+CORPUS = sorted((Path(__file__).parent / "cases" / "layout-crashes").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("spec", CORPUS, ids=[s.stem for s in CORPUS])
+def test_a_design_graphviz_stops_on_renders_with_a_fallback_it_names(spec: Path, tmp_path):
+    result = CliRunner().invoke(cli, ["render", str(spec), "-o", str(tmp_path), "-f", "svg"])
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning: ")]
+    assert warnings, "the first layout fails in this Graphviz: a fallback must be named"
+    assert any(f.description in warnings[0] for f in FALLBACKS), warnings[0]
+    design = load_design(spec)
+    svg = (tmp_path / design.id / f"{design.id}.svg").read_text(encoding="utf-8")
+    assert svg.count('class="node"') == len(design.components)
+    assert svg.count('class="edge"') == len(design.flows)
+
+
+def test_a_fallback_changes_edge_attributes_only_never_text():
+    source = (
+        'digraph "a -> b [label=x]" {\n'
+        '\ta [label="a -> b [label=x constraint=false]"]\n'
+        '\ta -> b [label="x\\" constraint=false y" color=red constraint=false]\n'
+        "}\n"
+    )
+    changed = FALLBACKS[2].apply(source)
+    assert changed.splitlines() == [
+        'digraph "a -> b [label=x]" {',
+        '\ta [label="a -> b [label=x constraint=false]"]',
+        '\ta -> b [xlabel="x\\" constraint=false y" color=red]',
+        "}",
+    ]
+
+
+def _sizes(count: int, seed: int = 12) -> list[tuple[int, int, int]]:
+    """Mostly small designs (what people write), some up to the 120-component cap."""
+    rng = random.Random(seed)
+    sizes = []
+    for index in range(count):
+        top = 40 if index % 10 < 7 else 80 if index % 10 < 9 else 120
+        components = rng.randint(10, top)
+        flows = min(300, round(components * rng.uniform(1.2, 2.5)))
+        sizes.append((index, components, flows))
+    return sizes
+
+
+def _renders(size: tuple[int, int, int], folder: Path) -> tuple[int, int, int]:
+    seed, components, flows = size
+    design = random_design(seed, components, flows)
+    graph = build_graph(design)
+    svg = folder / f"{seed}.svg"
+    run_dot(
+        to_dot(graph, overview(design, graph).options), {"svg": svg}, catalog.icon_search_path()
+    )
+    text = svg.read_text(encoding="utf-8")
+    svg.unlink()
+    return text.count('class="node"'), len(design.components), text.count('class="edge"')
+
+
+def test_random_valid_designs_all_render(tmp_path: Path):
+    """300 random valid designs of 10 to 120 components (fixed seeds) all render to SVG."""
+    sizes = _sizes(300)
+    with ThreadPoolExecutor(2) as pool:
+        drawn = list(pool.map(lambda size: _renders(size, tmp_path), sizes))
+    for (seed, components, _), (nodes, expected, _edges) in zip(sizes, drawn, strict=True):
+        assert nodes == expected == components, f"seed {seed}"
