@@ -14,8 +14,10 @@ import re
 import shutil
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from . import catalog, pictures
 from .errors import RenderError, shown
@@ -23,7 +25,7 @@ from .graph import Graph, build_graph
 from .model import ID_PATTERN, Design
 from .pictures import Picture
 from .render.dot import to_dot
-from .render.graphviz import checked_dot, run_dot
+from .render.graphviz import Batch, checked_dot, run_dot
 from .render.pdf import fix_creation_date
 from .render.style import Theme
 from .render.svg import self_contained
@@ -70,10 +72,12 @@ def render_design(
     *,
     theme: str | None = None,
     extras: Callable[[Path], list[Path]] | None = None,
+    threads: int | None = None,
 ) -> Rendered:
     """Render every format of `design` into `output_dir/<id>/`, drawn with `theme` (else the
     spec's); `extras(scratch)` may stage more files beside them (the portfolio's thumbnail
-    and page), published with them."""
+    and page), published with them. The pictures' `dot` runs go `threads` at a time (by
+    default one per core): they are independent processes."""
     target = _design_folder(output_dir, design.id)
     # graph: the plain, deterministic graph of the design, and its DOT source
     graph = build_graph(design)
@@ -86,9 +90,19 @@ def render_design(
     try:
         with tempfile.TemporaryDirectory(dir=output_dir, prefix=temp_prefix(design.id)) as folder:
             scratch = Path(folder)
-            # render: every file is staged in a hidden folder beside the destination
-            staged = _stage(design.id, graph, source, texts, formats, scratch, main.options.theme)
-            staged += _stage_pictures(design, graph, formats, theme, scratch)
+            # render: every file is staged in a hidden folder beside the destination; the
+            # views and frames are drawn in the background while the overview is
+            batch = Batch()  # the `dot` runs of this render, stopped together on Ctrl-C
+            workers = threads or cores()
+            with ThreadPoolExecutor(workers) if workers > 1 else _Inline() as pool:
+                try:
+                    drawing = _start_pictures(design, graph, formats, theme, scratch, pool, batch)
+                    theme_used = main.options.theme
+                    staged = _stage(design.id, graph, source, texts, formats, scratch, theme_used)
+                    staged += _finish_pictures(design, theme, scratch, drawing)
+                finally:
+                    batch.stop()
+                    pool.shutdown(cancel_futures=True)
             staged += extras(scratch) if extras else []
             # publish: move the finished files into place, one atomic rename each
             files = [_publish(path, target, path.relative_to(scratch)) for path in staged]
@@ -135,35 +149,82 @@ def _finish_images(staged: dict[str, Path]) -> None:
         _rewrite(staged["pdf"], fix_creation_date)
 
 
-def _stage_pictures(
-    design: Design, graph: Graph, formats: tuple[str, ...], theme: str | None, scratch: Path
+class _Inline(ThreadPoolExecutor):
+    """An executor that runs each task at once in the calling thread: one `dot` at a time,
+    as a build's worker process draws (the build runs one worker per core already)."""
+
+    def __init__(self) -> None:
+        super().__init__(max_workers=1)
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as exc:
+            future.set_exception(exc)
+        return future
+
+
+@dataclass(frozen=True)
+class _Drawing:
+    """The pictures of a design being drawn: the views' files, the build-up's frames."""
+
+    views: list[Future[list[Path]]]
+    frames: list[Future[list[Path]]]
+
+
+def _start_pictures(
+    design: Design,
+    graph: Graph,
+    formats: tuple[str, ...],
+    theme: str | None,
+    scratch: Path,
+    pool: ThreadPoolExecutor,
+    batch: Batch,
+) -> _Drawing:
+    """Start drawing the views (PNG and SVG each) and the build-up's frames."""
+    views = pictures.view_pictures(design, graph, theme) if "views" in formats else []
+    frames = pictures.build_up(design, graph, theme) if "gif" in formats else []
+    # the folders are made here, never by a drawing thread: a thread still running after an
+    # interrupt must not bring back a scratch folder that was already removed
+    for picture in (*views, *frames):
+        (scratch / picture.name).parent.mkdir(exist_ok=True)
+    return _Drawing(
+        [pool.submit(_draw, picture, ("png", "svg"), scratch, batch) for picture in views],
+        [pool.submit(_draw, picture, ("png",), scratch, batch, FRAME_DPI) for picture in frames],
+    )
+
+
+def _finish_pictures(
+    design: Design, theme: str | None, scratch: Path, drawing: _Drawing
 ) -> list[Path]:
-    """The views (PNG and SVG each) and the build-up (frames and the animated GIF)."""
-    staged = []
-    if "views" in formats:
-        for picture in pictures.view_pictures(design, graph, theme):
-            staged += _draw(picture, ("png", "svg"), scratch)
-    if "gif" in formats:
+    """The drawn views and frames, and the animated GIF of the frames."""
+    staged = [path for future in drawing.views for path in future.result()]
+    frames = [path for future in drawing.frames for path in future.result()]
+    if drawing.frames:
         from .render.gif import animate
 
-        frames = [
-            path
-            for picture in pictures.build_up(design, graph, theme)
-            for path in _draw(picture, ("png",), scratch, dpi=FRAME_DPI)
-        ]
         gif = scratch / f"{design.id}.gif"
         animate(frames, gif, background=pictures.theme_of(design, theme).graph["bgcolor"])
         staged += [*frames, gif]
     return staged
 
 
+def cores() -> int:
+    """The cores this process may run on (a container's share, not the machine's)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 def _draw(
-    picture: Picture, formats: tuple[str, ...], scratch: Path, dpi: int | None = None
+    picture: Picture,
+    formats: tuple[str, ...],
+    scratch: Path,
+    batch: Batch,
+    dpi: int | None = None,
 ) -> list[Path]:
     outputs = {fmt: scratch / f"{picture.name}.{fmt}" for fmt in formats}
-    outputs["png"].parent.mkdir(parents=True, exist_ok=True)
     source = to_dot(picture.graph, picture.options)
-    run_dot(source, outputs, catalog.icon_search_path(), dpi=dpi)
+    run_dot(source, outputs, catalog.icon_search_path(), dpi=dpi, batch=batch)
     _finish_images(outputs)
     return list(outputs.values())
 

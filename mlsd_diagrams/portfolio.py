@@ -301,7 +301,7 @@ def _render_in_worker(job: _Job, output_dir: Path, settings: Settings) -> Outcom
     global _busy
     _busy = True
     try:
-        return _render_one(job, output_dir, settings)
+        return _render_one(job, output_dir, settings, threads=1)  # one worker per core already
     except KeyboardInterrupt:
         clean_own(output_dir)  # the interrupt may have landed inside a temporary's clean-up
         os._exit(130)
@@ -315,7 +315,9 @@ def _report(progress: Callable[[Outcome], None] | None, outcome: Outcome) -> Out
     return outcome
 
 
-def _render_one(job: _Job, output_dir: Path, settings: Settings) -> Outcome:
+def _render_one(
+    job: _Job, output_dir: Path, settings: Settings, threads: int | None = None
+) -> Outcome:
     """Render one design, its thumbnail and its page, published together (in a worker)."""
     from .build import FORMATS, render_design
 
@@ -324,7 +326,13 @@ def _render_one(job: _Job, output_dir: Path, settings: Settings) -> Outcome:
     stage_page = partial(_stage_site_files, job.design, templates)
     try:
         rendered = render_design(
-            job.design, output_dir, FORMATS, templates, theme=theme, extras=stage_page
+            job.design,
+            output_dir,
+            FORMATS,
+            templates,
+            theme=theme,
+            extras=stage_page,
+            threads=threads,
         )
     except MlsdError as exc:
         return Outcome(job.source, "failed", design_id, f"{job.source}: {exc}")

@@ -380,3 +380,34 @@ def test_clean_own_removes_only_this_process_temporaries(tmp_path: Path):
         (folder / "half-written.png").write_bytes(b"\x89PNG")
     assert clean_own(tmp_path) == [mine]
     assert not mine.exists() and other.exists()
+
+
+def test_ctrl_c_mid_render_stops_every_dot_and_leaves_no_temporaries(
+    designs: Path, tmp_path: Path, monkeypatch
+):
+    """A render draws its pictures with several `dot` at once (one per core): Ctrl-C stops
+    all of them, including any a thread was about to start when the signal came."""
+    started = tmp_path / "started"
+    started.mkdir()
+    body = f'if [ "$1" = -V ]; then exec $REAL -V; fi\ntouch {started}/$$\nexec sleep 30'
+    fake_dot(tmp_path, monkeypatch, body)  # each `dot` records its pid, then hangs
+    out = tmp_path / "out"
+    spec = next(designs.glob("*.yaml"))
+    process = subprocess.Popen(
+        [*MLSD, "render", str(spec), "-o", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 30
+    while len(list(started.iterdir())) < 2:  # two pictures being drawn at once
+        assert time.monotonic() < deadline, "the pictures were not drawn side by side"
+        time.sleep(0.02)
+    os.killpg(process.pid, signal.SIGINT)
+    process.communicate(timeout=20)  # a `dot` left running would hold it for 30 s
+    assert process.returncode != 0
+    assert temporaries(out) == []
+    for pid in (int(p.name) for p in started.iterdir()):
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)  # every `dot` this render started is gone

@@ -18,6 +18,7 @@ import resource
 import shutil
 import signal
 import subprocess
+import threading
 from functools import cache
 from pathlib import Path
 
@@ -93,6 +94,42 @@ def timeout_seconds() -> float:
     return seconds
 
 
+class Batch:
+    """`dot` runs that can be stopped all at once: a render's pictures, drawn by several
+    threads. After `stop`, every run under way is killed and none starts any more (so a
+    thread that was between two pictures when Ctrl-C came does not start a third, which the
+    signal, already gone, would not stop)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._live: set[subprocess.Popen[bytes]] = set()
+        self._stopped = False
+
+    def start(self, command: list[str]) -> subprocess.Popen[bytes]:
+        with self._lock:
+            if self._stopped:
+                raise GraphvizFailedError("Graphviz `dot` was not started: the render stopped")
+            process = subprocess.Popen(
+                command,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                preexec_fn=_limit_resources,
+            )
+            self._live.add(process)
+            return process
+
+    def done(self, process: subprocess.Popen[bytes]) -> None:
+        with self._lock:
+            self._live.discard(process)
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stopped = True
+            for process in self._live:
+                process.kill()
+
+
 def run_dot(
     source: str,
     outputs: dict[str, Path],
@@ -101,6 +138,7 @@ def run_dot(
     *,
     layout: bool = False,
     dpi: int | None = None,
+    batch: Batch | None = None,
 ) -> bytes:
     """Lay `source` out once and write each format in `outputs` ({"png": path, ...}).
 
@@ -115,12 +153,12 @@ def run_dot(
     if layout:
         command.append("-Tjson")
     budget = timeout or timeout_seconds()
-    done = _run(command, source.encode("utf-8"), budget, "`dot`")
+    done = _run(command, source.encode("utf-8"), budget, "`dot`", batch)
     if done.returncode == 0:
         return done.stdout
     first = done
     for fallback in FALLBACKS if is_layout_bug(first) else ():
-        done = _run(command, fallback.apply(source).encode("utf-8"), budget, "`dot`")
+        done = _run(command, fallback.apply(source).encode("utf-8"), budget, "`dot`", batch)
         if done.returncode == 0:
             log.warning(
                 "warning: %s: Graphviz failed on its layout (%s); drawn instead with %s",
@@ -156,17 +194,20 @@ def _bug(done: subprocess.CompletedProcess[bytes]) -> str:
 
 
 def _run(
-    command: list[str], data: bytes, timeout: float, name: str
+    command: list[str], data: bytes, timeout: float, name: str, batch: Batch | None = None
 ) -> subprocess.CompletedProcess[bytes]:
+    batch = batch or Batch()
     try:
-        return subprocess.run(
-            command,
-            input=data,
-            capture_output=True,
-            timeout=timeout,
-            preexec_fn=_limit_resources,
-            check=False,
-        )
+        process = batch.start(command)
+        try:
+            stdout, stderr = process.communicate(data, timeout=timeout)
+        except BaseException:  # a timeout, or Ctrl-C: never leave `dot` running
+            process.kill()
+            process.communicate()
+            raise
+        finally:
+            batch.done(process)
+        return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
     except subprocess.TimeoutExpired:
         raise GraphvizTimeoutError(
             f"Graphviz {name} took longer than {timeout:g} s and was stopped; split the design "
