@@ -90,3 +90,27 @@ def test_every_text_names_a_generic_family_last(pictures: Path) -> None:
     assert families == {"Humor Sans,DejaVu Sans,sans-serif"}
     faces = re.findall(r'@font-face\{font-family:"([^"]+)";src:url\(data:font/woff;base64,', svg)
     assert sorted(faces) == ["DejaVu Sans", "Humor Sans"]
+
+
+def test_font_subsets_are_cached_on_disk_and_a_bad_cache_is_ignored(tmp_path: Path, monkeypatch):
+    from mlsd_diagrams.render import fonts
+
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg">'
+        '<text font-family="DejaVu Sans" font-size="14.00">Ranking ① é</text></svg>'
+    )
+
+    def fresh() -> str:
+        fonts._subset.cache_clear()
+        fonts._charset.cache_clear()
+        return fonts.embed_fonts(svg)
+
+    monkeypatch.setenv("MLSD_CACHE_DIR", str(tmp_path / "cache"))
+    first = fresh()
+    (cached,) = (tmp_path / "cache").rglob("*.woff")
+    assert first == fresh()  # read back from the cache: the same bytes
+    cached.write_bytes(b"not a font")
+    assert fresh() == first and cached.read_bytes().startswith(b"wOFF")  # rebuilt
+    (tmp_path / "blocked").write_text("a file where the cache folder would be")
+    monkeypatch.setenv("MLSD_CACHE_DIR", str(tmp_path / "blocked"))
+    assert fresh() == first  # no cache is no error

@@ -8,25 +8,39 @@ subsetter), and embedded as a WOFF data URI in an `@font-face` of the same name.
 a font lacks come from the font fontconfig falls back to for them, embedded too. A generic
 family ends every list, for viewers that ignore `@font-face`.
 
-Deterministic: the same SVG text gives the same bytes (no timestamps in the fonts).
+Every subset holds printable ASCII and the step marks besides what the picture uses, so the
+pictures of a design (and of most designs) share one subset per font: it is made once, then
+read from a cache on disk (`~/.cache/mlsd-diagrams`, or `$MLSD_CACHE_DIR`) by later runs,
+which then do not even import the subsetter. Deterministic: the same SVG text gives the same
+bytes (no timestamps in the fonts), cached or not.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import io
+import os
 import re
 import subprocess
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import RenderError
+from ..write import write_atomic
 
 _TEXT = re.compile(r'<text\b[^>]*?\bfont-family="([^"]+)"[^>]*>([^<]*)</text>')
 _FAMILY = re.compile(r'(<text\b[^>]*?\bfont-family=")([^"]+)(")')
 _SVG_OPEN = re.compile(r"<svg\b[^>]*>")
 GENERIC = "sans-serif"
+# Always in a subset: printable ASCII, the circled step numbers, common typography.
+BASE = frozenset(
+    [chr(c) for c in range(0x20, 0x7F)]
+    + [chr(c) for c in range(0x2460, 0x246A)]
+    + list("–—‘’“”…·×→←")
+)
 
 
 def embed_fonts(svg: str) -> str:
@@ -58,8 +72,8 @@ def _files_for(family: str, chars: set[str]) -> dict[str, set[str]]:
     """The font file each character is drawn from: the family's own, else fontconfig's
     fallback for that character (what Pango, and so Graphviz, does)."""
     primary = font_file(family)
-    files: dict[str, set[str]] = {primary: set()}
     covered = _charset(primary)
+    files = {primary: {char for char in BASE if ord(char) in covered}}
     for char in sorted(chars):
         if ord(char) in covered or not char.isprintable():
             files[primary].add(char)
@@ -81,7 +95,20 @@ if TYPE_CHECKING:
 
 @cache
 def _subset(path: str, chars: str) -> bytes:
-    from fontTools import subset  # 0.18 s to import: only when an SVG is written
+    """The WOFF subset of the font at `path` with `chars`, from the disk cache if there."""
+    cached = _cache_file("woff", path, chars)
+    if cached is not None and cached.is_file():
+        data = cached.read_bytes()
+        if data.startswith(b"wOFF"):
+            return data
+    data = _make_subset(path, chars)
+    if cached is not None:
+        _store(cached, data)
+    return data
+
+
+def _make_subset(path: str, chars: str) -> bytes:
+    from fontTools import subset  # 0.18 s to import: only when a subset is not cached
 
     options = subset.Options()
     options.flavor = "woff"
@@ -119,7 +146,48 @@ def font_file(family: str, char: str | None = None) -> str:
 
 @cache
 def _charset(path: str) -> frozenset[int]:
-    return frozenset(_font(path, lazy=True).getBestCmap())
+    """The code points the font at `path` has (cached on disk beside the subsets)."""
+    cached = _cache_file("cmap", path, "")
+    if cached is not None and cached.is_file():
+        try:
+            return frozenset(int(code) for code in cached.read_text().split())
+        except (OSError, ValueError):
+            pass
+    codes = frozenset(_font(path, lazy=True).getBestCmap())
+    if cached is not None:
+        _store(cached, " ".join(map(str, sorted(codes))).encode("ascii"))
+    return codes
+
+
+def _cache_file(kind: str, path: str, chars: str) -> Path | None:
+    """Where a derived file of the font at `path` is cached: named by a hash of what it
+    depends on (the font file's identity, the characters, fontTools' version)."""
+    try:
+        stat = os.stat(path)
+        root = Path(
+            os.environ.get("MLSD_CACHE_DIR")
+            or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "mlsd-diagrams"
+        )
+    except (OSError, RuntimeError):
+        return None
+    key = repr((kind, path, stat.st_size, stat.st_mtime_ns, chars, _fonttools_version()))
+    return root / "fonts" / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.{kind}"
+
+
+def _store(target: Path, data: bytes) -> None:
+    """Keep `data` in the cache; a cache that cannot be written is no error."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(target, data)
+    except OSError:
+        pass
+
+
+@cache
+def _fonttools_version() -> str:
+    from importlib.metadata import version
+
+    return version("fonttools")
 
 
 @cache
