@@ -54,6 +54,22 @@ def test_exported_script_draws_the_same_graph(spec: Path, tmp_path: Path):
     assert len(ours["nodes"]) == len(load_design(spec).components)
 
 
+def test_exported_script_draws_beside_itself_from_any_folder(spec_file, tmp_path: Path):
+    """Run from the output folder as `python tiny/tiny.py`: the design's folder has the id's
+    name, so a picture written under the id relative to the working folder would collide."""
+    render_file(spec_file(), tmp_path / "out", ("py",))
+    done = subprocess.run(
+        [sys.executable, "tiny/tiny.py", "svg"],
+        cwd=tmp_path / "out",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "out" / "tiny" / "tiny.svg").is_file()
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["tiny"]
+
+
 # --- hostile text: the exported script is as safe as `mlsd render` ---
 
 HOSTILE = Path(__file__).parent / "cases" / "hostile"
