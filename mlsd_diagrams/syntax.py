@@ -51,6 +51,8 @@ def _explain(
     mark = error.problem_mark or error.context_mark
     line = min(mark.line, len(lines) - 1) if mark and lines else 0
     column = mark.column + 1 if mark else 1
+    if mark and lines and mark.line >= len(lines):  # at the end of the file: its last character
+        column = len(lines[-1].rstrip("\n")) + 1
     context, problem = error.context or "", error.problem or ""
     text = lines[line].rstrip("\n") if lines else ""
 
@@ -84,6 +86,9 @@ def _explain(
         )
         problem_at = _at(source, opened.line, opened.column + 1, message)
         return problem_at, _blanked(lines, opened.line)
+    if "flow node" in context:  # the file ends inside a [ ... ] or { ... }
+        message = "the file ends inside a [ ... ] or { ... }; close it with ] or }"
+        return _at(source, line, column, message), lines
     if "flow" in context and error.context_mark is not None:
         opened = error.context_mark
         bracket = "]" if "sequence" in context else "}"
@@ -118,12 +123,14 @@ def _at(source: str, line: int, column: int, message: str) -> Problem:
 
 
 def _replaced(lines: list[str], index: int, text: str) -> list[str]:
+    if not 0 <= index < len(lines):
+        return lines
     return [*lines[:index], text + "\n", *lines[index + 1 :]]
 
 
 def _blanked(lines: list[str], index: int) -> list[str]:
     """The lines with line `index` and the lines nested under it made empty."""
-    if not lines:
+    if not 0 <= index < len(lines):
         return lines
     indent = _indent(lines[index])
     end = index + 1

@@ -115,6 +115,22 @@ def test_syntax_errors_say_what_to_do_and_come_all_at_once(text: str, expected: 
     assert errors_of(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a: [", "s.yaml:1:5: the file ends inside a [ ... ] or { ... }; close it with ] or }"),
+        ("a: {b: ", "s.yaml:1:8: the file ends inside a [ ... ] or { ... }; close it with ] or }"),
+        (
+            "a: [1,\n  2,",
+            "s.yaml:2:5: the file ends inside a [ ... ] or { ... }; close it with ] or }",
+        ),
+    ],
+)
+def test_a_file_ending_inside_brackets_is_located_at_its_end(text: str, expected: str):
+    """Found by the fuzz test: the error is past the last line (it was an IndexError)."""
+    assert errors_of(text) == [expected]
+
+
 def test_invalid_utf8_is_located():
     assert errors_of(b"a: ok\nb: caf\xe9\n") == [
         "s.yaml:2:7: file is not valid UTF-8; save it as UTF-8"
