@@ -106,7 +106,8 @@ def _formats(value: str) -> tuple[str, ...]:
     show_default=True,
     help="Comma-separated formats: png, svg, pdf, dot (source), md (write-up), py (diagram "
     "code), views (one picture per concern, PNG+SVG), gif (step-by-step build-up), "
-    "excalidraw (scene to keep drawing on excalidraw.com).",
+    "excalidraw (scene to keep drawing on excalidraw.com), answer-pdf (the whole answer "
+    "typeset as an A4 PDF: diagram, write-up, views; not in the default).",
 )
 @THEME
 @TEMPLATES

@@ -258,17 +258,9 @@ def _stage_site_files(design: Design, templates: Path | None, scratch: Path) -> 
     thumbnail.write_bytes(site.thumbnail((scratch / f"{design.id}.png").read_bytes()))
     writeup = to_markdown(design, build_graph(design), None, templates)
     page = scratch / "index.html"
-    card, views = site.Card.of(design), _view_links(design)
+    card, views = site.Card.of(design), site.view_links(design)
     page.write_text(site.design_page(card, writeup, templates, views), encoding="utf-8")
     return [thumbnail, page]
-
-
-def _view_links(design: Design) -> tuple[site.ViewLink, ...]:
-    from .pictures import ZONES_NAME
-    from .views import design_views
-
-    links = [site.ViewLink(f"views/{view.id}.svg", view.title) for view in design_views(design)]
-    return (*links, site.ViewLink(f"views/{ZONES_NAME}.svg", "Offline vs online"))
 
 
 def _entries(manifest: dict[str, dict], todo: list[_Job], outcomes: list[Outcome]) -> dict:

@@ -52,12 +52,54 @@ class Card:
         return cls(**{**data, "tags": tuple(data["tags"])})
 
 
-def markdown_to_html(markdown: str) -> str:
+def _parser() -> Any:
     from markdown_it import MarkdownIt
 
     parser = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
     parser.validateLink = lambda url: bool(_SAFE_LINK.match(url.strip()))
-    return parser.render(markdown)
+    return parser
+
+
+def markdown_to_html(markdown: str) -> str:
+    return _parser().render(markdown)
+
+
+def writeup_html(markdown: str, mermaid: bool = True) -> str:
+    """The write-up's sections as HTML, without its preamble (title, prompt, tags, source,
+    picture: the page or document shows those itself). The Mermaid source becomes a
+    collapsed block; with `mermaid=False` (print) its section is left out."""
+    parser = _parser()
+    tokens = parser.parse(markdown)
+    first = next((i for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h2"), 0)
+    tokens = tokens[first:]
+    if not mermaid:
+        tokens = _without_mermaid(tokens)
+    parser.add_render_rule("fence", _fence_collapsing_mermaid)
+    return parser.renderer.render(tokens, parser.options, {})
+
+
+def _fence_collapsing_mermaid(
+    renderer: Any, tokens: list[Any], idx: int, options: Any, env: Any
+) -> str:
+    from markdown_it.renderer import RendererHTML
+
+    html = RendererHTML.fence(renderer, tokens, idx, options, env)
+    if tokens[idx].info.strip() != "mermaid":
+        return html
+    summary = "Mermaid source (GitHub and GitLab draw it as a chart)"
+    return f'<details class="mermaid-source"><summary>{summary}</summary>\n{html}</details>\n'
+
+
+def _without_mermaid(tokens: list[Any]) -> list[Any]:
+    """Drop each Mermaid block, and its section when the block is all the section holds."""
+    kept: list[Any] = []
+    for token in tokens:
+        if token.type == "fence" and token.info.strip() == "mermaid":
+            if len(kept) >= 3 and kept[-1].type == "heading_close" and kept[-1].tag == "h2":
+                del kept[-3:]
+            continue
+        kept.append(token)
+    return kept
 
 
 @dataclass(frozen=True)
@@ -108,3 +150,32 @@ def thumbnail(png: bytes) -> bytes:
         out = io.BytesIO()
         small.save(out, format="PNG", optimize=True)
         return out.getvalue()
+
+
+def chapter_html(
+    card: Card,
+    writeup: str,
+    views: tuple[ViewLink, ...],
+    source: str | None = None,
+    templates: Path | None = None,
+) -> str:
+    """One design's whole answer as an HTML fragment for print (the answer PDF, a chapter of
+    the book); its pictures are named relative to the portfolio's root."""
+    context = {
+        "card": card,
+        "source": source,
+        "writeup": writeup_html(writeup, mermaid=False),
+        "views": views,
+        "prefix": f"{card.id}/",
+    }
+    return render_template(environment(templates), "site/chapter.html.j2", context)
+
+
+def view_links(design: Design) -> tuple[ViewLink, ...]:
+    """The views of a design, as its page and its answer show them: one per view, then the
+    offline-vs-online highlight."""
+    from ..pictures import ZONES_NAME
+    from ..views import design_views
+
+    links = [ViewLink(f"views/{view.id}.svg", view.title) for view in design_views(design)]
+    return (*links, ViewLink(f"views/{ZONES_NAME}.svg", "Offline vs online"))
