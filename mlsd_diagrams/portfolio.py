@@ -35,6 +35,9 @@ if TYPE_CHECKING:
 
 MANIFEST = ".mlsd-build.json"
 LOCK = ".mlsd-build.lock"
+BOOK = "portfolio.pdf"
+BOOK_DIGEST = ".mlsd-book"  # the digest of what the book was typeset from
+CHAPTER = "chapter.html"  # a design's answer as a chapter of the book (an HTML fragment)
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -83,11 +86,13 @@ def build_portfolio(
     jobs: int | None = None,
     progress: Callable[[Outcome], None] | None = None,
     theme: str | None = None,
+    book: bool = True,
 ) -> Summary:
-    """Render every spec of `designs_dir` into `output_dir` and write the site; `theme`
-    overrides the theme each spec asks for."""
+    """Render every spec of `designs_dir` into `output_dir` and write the site and (unless
+    `book` is false) the PDF book; `theme` overrides the theme each spec asks for."""
     started = time.perf_counter()
     specs = _spec_files(designs_dir)
+    config = site.load_config(designs_dir)
     with _disk_errors(output_dir), locked(output_folder(output_dir), LOCK):
         # recover: temporaries of a build that was killed, then the last good manifest
         clean_stale(output_dir)
@@ -102,7 +107,9 @@ def build_portfolio(
         # publish: drop vanished designs, then write the site and the manifest
         entries = _entries(manifest, todo, outcomes)
         _remove_stale(output_dir, manifest, entries)
-        _write_site(output_dir, entries, templates)
+        _write_site(output_dir, entries, templates, config, BOOK if book else None)
+        if book:
+            _write_book(output_dir, entries, templates, config, fingerprint)
         write_atomic(output_dir / MANIFEST, _manifest_bytes(entries))
     return Summary(sorted(outcomes, key=lambda o: o.source), time.perf_counter() - started)
 
@@ -230,14 +237,14 @@ def _report(progress: Callable[[Outcome], None] | None, outcome: Outcome) -> Out
 
 def _render_one(job: _Job, output_dir: Path, settings: Settings) -> Outcome:
     """Render one design, its thumbnail and its page, published together (in a worker)."""
-    from .build import FORMATS, render_design
+    from .build import DEFAULT_FORMATS, render_design
 
     templates, theme = settings
     design_id = job.design.id
     stage_page = partial(_stage_site_files, job.design, templates)
     try:
         rendered = render_design(
-            job.design, output_dir, FORMATS, templates, theme=theme, extras=stage_page
+            job.design, output_dir, DEFAULT_FORMATS, templates, theme=theme, extras=stage_page
         )
     except MlsdError as exc:
         return Outcome(job.source, "failed", design_id, f"{job.source}: {exc}")
@@ -250,7 +257,8 @@ def _render_one(job: _Job, output_dir: Path, settings: Settings) -> Outcome:
 
 
 def _stage_site_files(design: Design, templates: Path | None, scratch: Path) -> list[Path]:
-    """The thumbnail and the HTML page of a design, staged beside its other files."""
+    """The thumbnail and the HTML page of a design, and its chapter of the book, staged
+    beside its other files."""
     from .graph import build_graph
     from .render.writeup import to_markdown
 
@@ -260,7 +268,10 @@ def _stage_site_files(design: Design, templates: Path | None, scratch: Path) -> 
     page = scratch / "index.html"
     card, views = site.Card.of(design), site.view_links(design)
     page.write_text(site.design_page(card, writeup, templates, views), encoding="utf-8")
-    return [thumbnail, page]
+    chapter = scratch / CHAPTER
+    html = site.chapter_html(card, writeup, views, design.source, templates)
+    chapter.write_text(html, encoding="utf-8")
+    return [thumbnail, page, chapter]
 
 
 def _entries(manifest: dict[str, dict], todo: list[_Job], outcomes: list[Outcome]) -> dict:
@@ -293,13 +304,55 @@ def _remove_stale(output_dir: Path, manifest: dict[str, dict], entries: dict) ->
             shutil.rmtree(folder)
 
 
-def _write_site(output_dir: Path, entries: dict, templates: Path | None) -> None:
+def _write_site(
+    output_dir: Path,
+    entries: dict,
+    templates: Path | None,
+    config: site.SiteConfig,
+    book: str | None,
+) -> None:
     cards = [site.Card.from_dict(entry["card"]) for entry in entries.values()]
     real_folder(output_dir / "assets")
     for name in site.ASSETS:
         write_atomic(output_dir / "assets" / name, site.asset(name, templates))
-    write_atomic(output_dir / "index.html", site.index_page(cards, templates).encode("utf-8"))
+    index = site.index_page(cards, templates, config, book)
+    write_atomic(output_dir / "index.html", index.encode("utf-8"))
     write_atomic(output_dir / "README.md", site.readme_index(cards, templates).encode("utf-8"))
+
+
+def _write_book(
+    output_dir: Path,
+    entries: dict,
+    templates: Path | None,
+    config: site.SiteConfig,
+    fingerprint: str,
+) -> None:
+    """The portfolio as one PDF (`portfolio.pdf`), typeset again only when a design, the
+    config or the tool changed: its digest is kept beside it."""
+    from .render import paged
+
+    digest = hashlib.sha256(f"{fingerprint} {config.digest()}".encode())
+    for design_id, entry in entries.items():
+        digest.update(f" {design_id}={entry['digest']}".encode())
+    marker, pdf = output_dir / BOOK_DIGEST, output_dir / BOOK
+    if pdf.is_file() and _read_text(marker) == digest.hexdigest():
+        return
+    cards, chapters, folders = [], [], {}
+    for design_id, entry in entries.items():
+        chapter = output_dir / design_id / CHAPTER
+        if chapter.is_file() and not chapter.is_symlink():
+            cards.append(site.Card.from_dict(entry["card"]))
+            chapters.append(chapter.read_text(encoding="utf-8"))
+            folders[design_id] = output_dir / design_id
+    write_atomic(pdf, paged.book_pdf(cards, chapters, folders, config, templates))
+    write_atomic(marker, digest.hexdigest().encode("ascii"))
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
 
 
 def _read_manifest(output_dir: Path) -> dict[str, dict]:

@@ -15,11 +15,98 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..model import Design
+from ..errors import UsageError, printable
 from .templating import TEMPLATES_DIR, environment, render_template
 
 ASSETS = ("style.css", "gallery.js")
+CONFIG_FILE = "mlsd.toml"
 THUMBNAIL_SIZE = (480, 300)
 _SAFE_LINK = re.compile(r"^(https?://|[^:]*$)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Link:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """The portfolio's own words, from an optional `mlsd.toml` beside the designs:
+
+    ```toml
+    title = "Ada's ML system designs"
+    author = "Ada Lovelace"
+    description = "Answers to ML system design questions, drawn as code."
+    url = "https://ada.example/portfolio/"   # where the site is published (absolute links)
+    links = [{title = "GitHub", url = "https://github.com/ada"}]
+    ```
+    """
+
+    title: str = "ML system design portfolio"
+    author: str = ""
+    description: str = (
+        "ML system designs, each with its architecture diagram and a write-up that follows "
+        "the 7-step framework."
+    )
+    url: str = ""
+    links: tuple[Link, ...] = ()
+
+    def digest(self) -> str:
+        return repr(self)
+
+
+def load_config(designs_dir: Path) -> SiteConfig:
+    """`designs_dir/mlsd.toml`, checked: known keys of the right types, http(s) links only."""
+    import tomllib
+
+    path = designs_dir / CONFIG_FILE
+    if not path.is_file():
+        return SiteConfig()
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: cannot read it: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        found = re.search(r"line (\d+), column (\d+)", str(exc))
+        where = f"{found.group(1)}:{found.group(2)}" if found else "1:1"
+        raise UsageError(f"{path}:{where}: {exc}") from None
+    return _config_of(path, text, data)
+
+
+def _config_of(path: Path, text: str, data: dict[str, Any]) -> SiteConfig:
+    texts = ("title", "author", "description", "url")
+
+    def fail(key: str, message: str) -> UsageError:
+        found = re.search(rf"^[ \t]*\"?{re.escape(key)}\"?[ \t]*=", text, re.MULTILINE)
+        line = text.count("\n", 0, found.start()) + 1 if found else 1
+        return UsageError(f"{path}:{line}:1: {printable(key)}: {message}")
+
+    for key in sorted(set(data) - {*texts, "links"}):
+        raise fail(key, f"unknown key; the keys are {', '.join((*texts, 'links'))}")
+    for key in texts:
+        if key in data and not isinstance(data[key], str):
+            raise fail(key, "must be a string")
+    if data.get("url") and not _WEB_LINK.match(data["url"]):
+        raise fail("url", "must start with http:// or https://")
+    links = data.get("links", [])
+    if not isinstance(links, list) or not all(_is_link(item) for item in links):
+        raise fail("links", 'must be a list of {title = "...", url = "https://..."}')
+    fields = {key: data[key] for key in texts if key in data}
+    return SiteConfig(**fields, links=tuple(Link(i["title"], i["url"]) for i in links))
+
+
+_WEB_LINK = re.compile(r"^https?://", re.IGNORECASE)
+
+
+def _is_link(item: object) -> bool:
+    return (
+        isinstance(item, dict)
+        and set(item) == {"title", "url"}
+        and all(isinstance(value, str) for value in item.values())
+        and bool(_WEB_LINK.match(item["url"]))
+    )
 
 
 @dataclass(frozen=True)
@@ -122,9 +209,16 @@ def design_page(
     return render_template(environment(templates), "site/design.html.j2", context)
 
 
-def index_page(cards: list[Card], templates: Path | None = None) -> str:
+def index_page(
+    cards: list[Card],
+    templates: Path | None = None,
+    config: SiteConfig | None = None,
+    book: str | None = None,
+) -> str:
+    """The gallery; `book` is the file name of the portfolio's PDF book, if there is one."""
     tags = sorted({tag for card in cards for tag in card.tags})
-    context = {"cards": cards, "tags": tags, "root": ""}
+    config = config or SiteConfig()
+    context = {"cards": cards, "tags": tags, "root": "", "config": config, "book": book}
     return render_template(environment(templates), "site/index.html.j2", context)
 
 
