@@ -210,6 +210,97 @@ def _interactive() -> bool:
 
 
 @cli.command()
+@click.argument(
+    "designs_dir",
+    required=False,
+    default=Path("designs"),
+    type=click.Path(path_type=Path, file_okay=False),
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder to build into [default: a temporary folder, removed when the server stops].",
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Interface to listen on: this machine only, unless --allow-remote.",
+)
+@click.option(
+    "-p",
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8765,
+    show_default=True,
+    help="Port to listen on (0: any free port).",
+)
+@click.option(
+    "--allow-remote",
+    is_flag=True,
+    help="Let --host be an interface other machines reach (the preview has no authentication).",
+)
+@click.option("--no-open", is_flag=True, help="Do not open the browser.")
+@THEME
+@TEMPLATES
+def serve(
+    designs_dir: Path,
+    output: Path | None,
+    host: str,
+    port: int,
+    allow_remote: bool,
+    no_open: bool,
+    theme: str | None,
+    templates: Path | None,
+) -> None:
+    """Preview the portfolio in the browser: rebuilt on every save, the page reloads itself.
+
+    Builds the folder like `mlsd build` (without the PDF book), serves it on 127.0.0.1 and
+    opens the browser. Every save of a spec, a template or mlsd.toml re-renders what changed;
+    a spec with errors shows them in its page until it is fixed. Ctrl-C stops.
+
+    Example: mlsd serve designs/ --port 8000
+    """
+    import tempfile
+    import threading
+    import webbrowser
+    from contextlib import nullcontext
+
+    from .portfolio import Summary
+    from .serve import Hooks, LiveSite, listen, url_of
+    from .serve import serve as run
+
+    sock = _attempt(listen, host, port, allow_remote)
+    if isinstance(sock, MlsdError):
+        sys.exit(sock.exit_code)
+    scratch = tempfile.TemporaryDirectory(prefix="mlsd-serve-") if output is None else None
+    with sock, scratch or nullcontext():
+        site = LiveSite(designs_dir, Path(scratch.name) if scratch else output, templates, theme)
+        summary = _attempt(site.build, None)  # the first build renders in parallel
+        if isinstance(summary, MlsdError):
+            sys.exit(summary.exit_code)
+        url = url_of(sock)
+
+        def built(summary: Summary) -> None:
+            for outcome in summary.failed:
+                click.secho(outcome.message, fg="red", err=True)
+            click.echo(summary.line() if summary.outcomes else "build failed", err=True)
+
+        def started() -> None:
+            click.echo(f"serving {url} (Ctrl-C to stop)")
+            if not no_open:
+                threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+
+        def changed(paths: list[Path]) -> None:
+            click.secho(f"changed: {', '.join(p.name for p in paths)}", fg="cyan", err=True)
+
+        built(summary)
+        run(site, sock, Hooks(started, changed, built))
+    click.secho("stopped serving", fg="cyan", err=True)
+
+
+@cli.command()
 @click.argument("design_id", metavar="ID")
 @click.option(
     "--from",
