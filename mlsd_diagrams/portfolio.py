@@ -37,6 +37,7 @@ MANIFEST = ".mlsd-build.json"
 LOCK = ".mlsd-build.lock"
 BOOK = "portfolio.pdf"
 BOOK_DIGEST = ".mlsd-book"  # the digest of what the book was typeset from
+SEARCH_INDEX = "search-index.js"  # in assets/: the words of every write-up, for the search
 CHAPTER = "chapter.html"  # a design's answer as a chapter of the book (an HTML fragment)
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -98,12 +99,12 @@ def build_portfolio(
         clean_stale(output_dir)
         manifest = _read_manifest(output_dir)
         # load: validate every spec here, so ids are known before anything is written
-        fingerprint = tool_fingerprint(templates, theme)
+        fingerprint = tool_fingerprint(templates, theme) + config.digest()
         todo, outcomes = _plan(specs, output_dir, manifest, fingerprint)
         for outcome in outcomes:
             _report(progress, outcome)
         # render: the changed designs, in parallel
-        outcomes += _render_all(todo, output_dir, (templates, theme), jobs, progress)
+        outcomes += _render_all(todo, output_dir, (templates, theme, config), jobs, progress)
         # publish: drop vanished designs, then write the site and the manifest
         entries = _entries(manifest, todo, outcomes)
         _remove_stale(output_dir, manifest, entries)
@@ -194,7 +195,8 @@ def _up_to_date(output_dir: Path, entry: dict[str, Any], digest: str) -> bool:
     return all((output_dir / entry["card"]["id"] / name).is_file() for name in entry["files"])
 
 
-Settings = tuple[Path | None, str | None]  # the templates folder and the theme, if given
+# the templates folder and the theme, if given, and the site's config (mlsd.toml)
+Settings = tuple[Path | None, str | None, site.SiteConfig]
 
 
 def _render_all(
@@ -239,9 +241,9 @@ def _render_one(job: _Job, output_dir: Path, settings: Settings) -> Outcome:
     """Render one design, its thumbnail and its page, published together (in a worker)."""
     from .build import DEFAULT_FORMATS, render_design
 
-    templates, theme = settings
+    templates, theme, config = settings
     design_id = job.design.id
-    stage_page = partial(_stage_site_files, job.design, templates)
+    stage_page = partial(_stage_site_files, job, templates, config)
     try:
         rendered = render_design(
             job.design, output_dir, DEFAULT_FORMATS, templates, theme=theme, extras=stage_page
@@ -256,22 +258,28 @@ def _render_one(job: _Job, output_dir: Path, settings: Settings) -> Outcome:
     return Outcome(job.source, "built", design_id, files=tuple(files))
 
 
-def _stage_site_files(design: Design, templates: Path | None, scratch: Path) -> list[Path]:
-    """The thumbnail and the HTML page of a design, and its chapter of the book, staged
-    beside its other files."""
+def _stage_site_files(
+    job: _Job, templates: Path | None, config: site.SiteConfig, scratch: Path
+) -> list[Path]:
+    """The thumbnail, the spec and the HTML page of a design, and its chapter of the book,
+    staged beside its other files."""
     from .graph import build_graph
     from .render.writeup import to_markdown
 
+    design = job.design
     thumbnail = scratch / f"{design.id}-thumb.png"
     thumbnail.write_bytes(site.thumbnail((scratch / f"{design.id}.png").read_bytes()))
+    spec = scratch / f"{design.id}.yaml"
+    spec.write_bytes(Path(job.source).read_bytes())
     writeup = to_markdown(design, build_graph(design), None, templates)
     page = scratch / "index.html"
     card, views = site.Card.of(design), site.view_links(design)
-    page.write_text(site.design_page(card, writeup, templates, views), encoding="utf-8")
+    html = site.design_page(card, writeup, templates, views, config=config, source=design.source)
+    page.write_text(html, encoding="utf-8")
     chapter = scratch / CHAPTER
     html = site.chapter_html(card, writeup, views, design.source, templates)
     chapter.write_text(html, encoding="utf-8")
-    return [thumbnail, page, chapter]
+    return [thumbnail, spec, page, chapter]
 
 
 def _entries(manifest: dict[str, dict], todo: list[_Job], outcomes: list[Outcome]) -> dict:
@@ -315,6 +323,8 @@ def _write_site(
     real_folder(output_dir / "assets")
     for name in site.ASSETS:
         write_atomic(output_dir / "assets" / name, site.asset(name, templates))
+    texts = {card.id: _read_text(output_dir / card.id / f"{card.id}.md") for card in cards}
+    write_atomic(output_dir / "assets" / SEARCH_INDEX, site.search_index(texts).encode("utf-8"))
     index = site.index_page(cards, templates, config, book)
     write_atomic(output_dir / "index.html", index.encode("utf-8"))
     write_atomic(output_dir / "README.md", site.readme_index(cards, templates).encode("utf-8"))

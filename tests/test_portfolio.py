@@ -96,7 +96,9 @@ def test_hostile_text_is_escaped_in_the_site(designs: Path, tmp_path: Path):
         for target in re.findall(r'(?:href|src)="([^"]*)"', html):
             assert re.match(r"^(https?://|data:,$|[^:]*$)", target), target
     scripts = re.findall(r"<script[^>]*>", (out / "index.html").read_text())
-    assert scripts == ['<script src="assets/gallery.js">']
+    assert scripts == ['<script src="assets/search-index.js">', '<script src="assets/gallery.js">']
+    index = (out / "assets" / "search-index.js").read_text()
+    assert "<" not in index and "alert(1)" not in index  # words only, never markup
 
 
 def test_missing_designs_folder_is_a_usage_error(tmp_path: Path):

@@ -198,13 +198,23 @@ class ViewLink:
 
 
 def design_page(
-    card: Card, writeup: str, templates: Path | None = None, views: tuple[ViewLink, ...] = ()
+    card: Card,
+    writeup: str,
+    templates: Path | None = None,
+    views: tuple[ViewLink, ...] = (),
+    *,
+    config: SiteConfig | None = None,
+    source: str | None = None,
 ) -> str:
     context = {
         "card": card,
-        "writeup": markdown_to_html(writeup),
+        "writeup": writeup_html(writeup),
         "views": views,
         "root": "../",
+        "config": config or SiteConfig(),
+        "source": source,
+        "page_url": _published(config, f"{card.id}/"),
+        "image_url": _published(config, f"{card.id}/{card.id}-thumb.png", f"{card.id}-thumb.png"),
     }
     return render_template(environment(templates), "site/design.html.j2", context)
 
@@ -218,8 +228,38 @@ def index_page(
     """The gallery; `book` is the file name of the portfolio's PDF book, if there is one."""
     tags = sorted({tag for card in cards for tag in card.tags})
     config = config or SiteConfig()
-    context = {"cards": cards, "tags": tags, "root": "", "config": config, "book": book}
+    first = f"{cards[0].id}/{cards[0].id}-thumb.png" if cards else None
+    context = {
+        "cards": cards,
+        "tags": tags,
+        "root": "",
+        "config": config,
+        "book": book,
+        "page_url": _published(config, ""),
+        "image_url": _published(config, first, first) if first else None,
+    }
     return render_template(environment(templates), "site/index.html.j2", context)
+
+
+def _published(config: SiteConfig | None, path: str, fallback: str | None = None) -> str | None:
+    """The absolute URL of a page or image of the site when `url` is configured (Open Graph
+    wants one), else `fallback` (relative to the page)."""
+    base = config.url if config else ""
+    return f"{base.rstrip('/')}/{path}" if base else fallback
+
+
+def search_index(texts: dict[str, str]) -> str:
+    """The full-text search index of the gallery, a script: per design, every distinct word
+    of its write-up, lowercased, in order of first use (deterministic, and small)."""
+    import json
+
+    index = {}
+    for design_id, text in sorted(texts.items()):
+        words = dict.fromkeys(re.findall(r"[^\W_]+(?:[-'.][^\W_]+)*", text.lower()))
+        index[design_id] = " ".join(words)
+    body = json.dumps(index, ensure_ascii=True, sort_keys=True).replace("<", "\\u003c")
+    header = "// The gallery's full-text search index, made by mlsd build.\n"
+    return f"{header}window.mlsdSearch = {body};\n"
 
 
 def readme_index(cards: list[Card], templates: Path | None = None) -> str:
