@@ -190,7 +190,7 @@ def test_a_design_prints_as_diagram_and_write_up(page, site: str):
     page.goto(f"{site}/video-recommendation/index.html", wait_until="load")
     page.emulate_media(media="print")
     display = "s => getComputedStyle(document.querySelector(s)).display"
-    for hidden in (".buildup", ".crumbs", "header .links", ".mermaid-source"):
+    for hidden in (".buildup", ".crumbs", "header .links", ".mermaid-section"):
         assert page.evaluate(f"({display})({hidden!r})") == "none", hidden
     for shown in ("figure.diagram", "#writeup", ".views"):
         assert page.evaluate(f"({display})({shown!r})") != "none", shown

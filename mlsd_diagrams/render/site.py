@@ -153,16 +153,31 @@ def markdown_to_html(markdown: str) -> str:
 
 def writeup_html(markdown: str, mermaid: bool = True) -> str:
     """The write-up's sections as HTML, without its preamble (title, prompt, tags, source,
-    picture: the page or document shows those itself). The Mermaid source becomes a
-    collapsed block; with `mermaid=False` (print) its section is left out."""
+    picture: the page or document shows those itself). The sections that hold Mermaid
+    charts are wrapped in `<div class="mermaid-section">`, each chart's source folded; with
+    `mermaid=False` (print) they are left out."""
     parser = _parser()
+    parser.add_render_rule("fence", _fence_collapsing_mermaid)
     tokens = parser.parse(markdown)
     first = next((i for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h2"), 0)
-    tokens = tokens[first:]
-    if not mermaid:
-        tokens = _without_mermaid(tokens)
-    parser.add_render_rule("fence", _fence_collapsing_mermaid)
-    return parser.renderer.render(tokens, parser.options, {})
+    html = []
+    for section in _sections(tokens[first:]):
+        rendered = parser.renderer.render(section, parser.options, {})
+        if not any(t.type == "fence" and t.info.strip() == "mermaid" for t in section):
+            html.append(rendered)
+        elif mermaid:
+            html.append(f'<div class="mermaid-section">\n{rendered}</div>\n')
+    return "".join(html)
+
+
+def _sections(tokens: list[Any]) -> list[list[Any]]:
+    """The tokens cut before each second-level heading."""
+    sections: list[list[Any]] = [[]]
+    for token in tokens:
+        if token.type == "heading_open" and token.tag == "h2" and sections[-1]:
+            sections.append([])
+        sections[-1].append(token)
+    return sections
 
 
 def _fence_collapsing_mermaid(
@@ -175,18 +190,6 @@ def _fence_collapsing_mermaid(
         return html
     summary = "Mermaid source (GitHub and GitLab draw it as a chart)"
     return f'<details class="mermaid-source"><summary>{summary}</summary>\n{html}</details>\n'
-
-
-def _without_mermaid(tokens: list[Any]) -> list[Any]:
-    """Drop each Mermaid block, and its section when the block is all the section holds."""
-    kept: list[Any] = []
-    for token in tokens:
-        if token.type == "fence" and token.info.strip() == "mermaid":
-            if len(kept) >= 3 and kept[-1].type == "heading_close" and kept[-1].tag == "h2":
-                del kept[-3:]
-            continue
-        kept.append(token)
-    return kept
 
 
 @dataclass(frozen=True)
