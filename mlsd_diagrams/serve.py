@@ -2,8 +2,10 @@
 
 The pipeline is the build's: the first build renders every design, and every save of a spec,
 a template or `mlsd.toml` runs the incremental build again in this process (only what changed
-is rendered). Open pages listen for server-sent events and reload themselves; a spec that
-fails shows its `file:line:col` errors in its page in place of the picture until it is fixed.
+is rendered). A saved spec's overview is drawn first, alone, so the open page shows the new
+picture before the views, build-up and pages are done. Open pages listen for server-sent
+events and reload themselves; a spec that fails shows its `file:line:col` errors in its page
+in place of the picture until it is fixed.
 
 Served by Starlette on uvicorn, on the loopback interface unless asked otherwise. The live
 script is added to pages only as they are served: the files on disk stay a static site.
@@ -66,6 +68,34 @@ class LiveSite:
             self.errors = errors
             self.version += 1
             return summary
+
+    def redraw(self, paths: list[Path]) -> bool:
+        """The quick pass: only the overview SVG of each saved spec that is valid and whose
+        design the last build already has (a new or clashing id waits for the build), drawn
+        in place; the build that follows renders it again, identically. True if any was."""
+        from .build import render_design
+        from .validate import load_design
+
+        with self.lock:
+            owners = {Path(source).resolve(): i for source, i in _owners(self.output).items()}
+            drawn = []
+            for spec in paths:
+                if spec.suffix not in (".yaml", ".yml") or spec.resolve() not in owners:
+                    continue
+                try:
+                    design = load_design(spec)
+                    if owners[spec.resolve()] == design.id:
+                        render_design(
+                            design, self.output, ("svg",), self.templates, theme=self.theme
+                        )
+                        drawn.append(design.id)
+                except MlsdError:
+                    continue  # the build reports it
+            for design_id in drawn:
+                self.errors.pop(design_id, None)
+            if drawn:
+                self.version += 1
+            return bool(drawn)
 
     def state(self) -> dict[str, Any]:
         return {"version": self.version, "errors": self.errors}
@@ -223,7 +253,10 @@ async def _watch(site: LiveSite, stop: asyncio.Event, hooks: Hooks) -> None:
         *folders, watch_filter=matters, debounce=DEBOUNCE_MS, stop_event=stop
     )
     async for batch in changes:
-        hooks.changed(sorted({Path(name) for _change, name in batch}))
+        paths = sorted({Path(name) for _change, name in batch})
+        hooks.changed(paths)
+        if await asyncio.to_thread(site.redraw, paths):
+            site.announce()  # the new picture first; the views, GIF and pages follow
         try:
             hooks.built(await asyncio.to_thread(site.build))
         except MlsdError as exc:  # e.g. the designs folder went away: say so, keep serving

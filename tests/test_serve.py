@@ -167,3 +167,31 @@ def test_the_live_script_is_added_with_a_policy_that_lets_it_run():
     served = with_live_script(page)
     assert "script-src 'self'; connect-src 'self'\"" in served
     assert served.endswith('<script src="/__mlsd/live.js"></script>\n</body></html>')
+
+
+def test_a_saved_spec_s_picture_is_drawn_before_the_build(tmp_path: Path):
+    """The quick pass redraws only the overview of a known, valid spec; never a new id's, a
+    clashing id's or a broken spec's."""
+    from mlsd_diagrams.serve import LiveSite
+
+    designs = tmp_path / "designs"
+    designs.mkdir()
+    spec = designs / "tiny.yaml"
+    spec.write_text(MINIMAL, encoding="utf-8")
+    site = LiveSite(designs, tmp_path / "out")
+    site.build()
+    svg = tmp_path / "out" / "tiny" / "tiny.svg"
+    page = (tmp_path / "out" / "tiny" / "index.html").read_text()
+    before = svg.read_text()
+
+    spec.write_text(BIGGER, encoding="utf-8")
+    assert site.redraw([spec]) and svg.read_text() != before
+    assert (tmp_path / "out" / "tiny" / "index.html").read_text() == page  # the build's job
+    redrawn = svg.read_text()
+
+    spec.write_text(BIGGER.replace("kind: client", "kind: clinet"), encoding="utf-8")
+    assert not site.redraw([spec])
+    clash = designs / "other.yaml"  # a new spec, with the id of another: left to the build
+    clash.write_text(MINIMAL.replace("title: Tiny design", "title: Impostor"), encoding="utf-8")
+    assert not site.redraw([clash])
+    assert svg.read_text() == redrawn
