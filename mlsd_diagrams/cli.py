@@ -7,6 +7,7 @@ place where library errors become messages and exit codes: 0 success, 1 a render
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
@@ -171,15 +172,19 @@ def build(
 
     Unchanged designs (same spec, templates and tool) are not rendered again; designs whose
     spec disappeared are removed. Writes output/index.html (gallery with tag filter and
-    search), output/README.md and output/<design-id>/ per design.
+    search), output/README.md, output/portfolio.pdf (the book; not with --watch) and
+    output/<design-id>/ per design.
 
     Example: mlsd build designs/ -o output/
     """
     from .portfolio import build_portfolio
 
+    # the PDF book takes seconds per design to typeset: not on every save of --watch
+    builder = functools.partial(build_portfolio, book=not watch)
+
     def job() -> int:
         result = _attempt(
-            _build_with_progress, build_portfolio, designs_dir, output, jobs, templates, theme
+            _build_with_progress, builder, designs_dir, output, jobs, templates, theme
         )
         if isinstance(result, MlsdError):
             return result.exit_code
