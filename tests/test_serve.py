@@ -195,3 +195,29 @@ def test_a_saved_spec_s_picture_is_drawn_before_the_build(tmp_path: Path):
     clash.write_text(MINIMAL.replace("title: Tiny design", "title: Impostor"), encoding="utf-8")
     assert not site.redraw([clash])
     assert svg.read_text() == redrawn
+
+
+def test_it_opens_the_browser_unless_told_not_to(tmp_path: Path):
+    """The browser is whatever $BROWSER names (Python's webbrowser): here, a script that
+    writes down the address it was given."""
+    designs = tmp_path / "designs"
+    designs.mkdir()
+    (designs / "tiny.yaml").write_text(MINIMAL, encoding="utf-8")
+    opened = tmp_path / "opened.txt"
+    browser = tmp_path / "browser.sh"
+    browser.write_text(f'#!/bin/sh\necho "$1" > {opened}\n')
+    browser.chmod(0o755)
+    command = [*MLSD, "serve", str(designs), "-o", str(tmp_path / "out"), "--port", "0"]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "BROWSER": str(browser)}
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    try:
+        url = process.stdout.readline().decode().split()[1]
+        for _ in range(100):  # the browser is started in the background: wait for it
+            if opened.exists() and opened.read_text().strip():
+                break
+            time.sleep(0.1)
+        assert opened.read_text().strip() == url
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=20)
+    assert process.returncode == 0
