@@ -157,6 +157,9 @@ def render(
 )
 @output_option("Folder to build the portfolio into.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Parallel renders [default: cores].")
+@click.option(
+    "--no-book", is_flag=True, help="Leave out the PDF book (output/portfolio.pdf), the slow part."
+)
 @THEME
 @TEMPLATES
 @WATCH
@@ -164,6 +167,7 @@ def build(
     designs_dir: Path,
     output: Path,
     jobs: int | None,
+    no_book: bool,
     theme: str | None,
     templates: Path | None,
     watch: bool,
@@ -172,15 +176,15 @@ def build(
 
     Unchanged designs (same spec, templates and tool) are not rendered again; designs whose
     spec disappeared are removed. Writes output/index.html (gallery with tag filter and
-    search), output/README.md, output/portfolio.pdf (the book; not with --watch) and
-    output/<design-id>/ per design.
+    search), output/README.md, output/portfolio.pdf (the book; not with --watch or
+    --no-book) and output/<design-id>/ per design.
 
     Example: mlsd build designs/ -o output/
     """
     from .portfolio import build_portfolio
 
     # the PDF book takes seconds per design to typeset: not on every save of --watch
-    builder = functools.partial(build_portfolio, book=not watch)
+    builder = functools.partial(build_portfolio, book=not (watch or no_book))
 
     def job() -> int:
         result = _attempt(

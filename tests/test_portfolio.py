@@ -205,3 +205,15 @@ def test_a_bad_site_config_is_a_located_usage_error(designs: Path, tmp_path: Pat
     assert result.exit_code == 2
     assert f"{designs / 'mlsd.toml'}:2:1: links: must be a list of" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_no_book_leaves_the_book_out(designs: Path, tmp_path: Path):
+    for name in SAMPLE[1:]:
+        (designs / f"{name}.yaml").unlink()
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["build", str(designs), "-o", str(out), "--no-book"])
+    assert result.exit_code == 0, result.output
+    assert not (out / BOOK).exists() and BOOK not in (out / "index.html").read_text()
+    result = CliRunner().invoke(cli, ["build", str(designs), "-o", str(out)])
+    assert result.exit_code == 0 and (out / BOOK).is_file()
+    assert f'href="{BOOK}"' in (out / "index.html").read_text()
