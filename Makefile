@@ -4,9 +4,11 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := graphviz fonts-dejavu-core fonts-humor-sans
-# The browser tests drive the system's Chromium (Playwright never downloads a browser here).
-TEST_APT_PACKAGES := chromium
+# Pango (which Graphviz pulls in too) typesets the answer PDF and the book with WeasyPrint.
+APT_PACKAGES := graphviz fonts-dejavu-core fonts-humor-sans libpango-1.0-0 libpangoft2-1.0-0
+# The browser tests drive the system's Chromium (Playwright never downloads a browser here);
+# poppler-utils' pdftoppm turns the PDFs into pictures to look at.
+TEST_APT_PACKAGES := chromium poppler-utils
 
 .PHONY: setup system-deps test-deps apt-install demo test bench lint clean
 
@@ -21,7 +23,8 @@ system-deps:
 	fi
 
 test-deps: tests/excalidraw/node_modules/.package-lock.json
-	@if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null; then \
+	@if { ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null; } \
+		|| ! command -v pdftoppm >/dev/null; then \
 		$(MAKE) --no-print-directory apt-install PACKAGES="$(TEST_APT_PACKAGES)" BREW="--cask chromium"; \
 	fi
 

@@ -32,9 +32,12 @@ from .render.svg import self_contained
 from .validate import load_design
 from .write import clean_stale, output_folder, real_folder, refuse_link, temp_prefix
 
-FORMATS = ("png", "svg", "pdf", "dot", "md", "py", "views", "gif", "excalidraw")
+FORMATS = ("png", "svg", "pdf", "dot", "md", "py", "views", "gif", "excalidraw", "answer-pdf")
+# What `mlsd render` writes unless told: everything but the typeset answer (slower, opt-in).
+DEFAULT_FORMATS = tuple(fmt for fmt in FORMATS if fmt != "answer-pdf")
 IMAGE_FORMATS = ("png", "svg", "pdf")
-LAID_OUT_FORMATS = (*IMAGE_FORMATS, "views", "gif", "excalidraw")  # these need `dot`
+LAID_OUT_FORMATS = (*IMAGE_FORMATS, "views", "gif", "excalidraw", "answer-pdf")  # need `dot`
+MANY_FILE_FORMATS = ("views", "gif", "answer-pdf")  # staged apart (pictures, answer)
 FRAME_DPI = 48  # the build-up's frames: half the screen resolution of the diagram
 # Subfolders that hold one file per view or frame, with the format that writes each and the
 # suffixes of its files: what a render of that format does not write is stale.
@@ -52,7 +55,7 @@ class Rendered:
 def render_file(
     path: Path,
     output_dir: Path,
-    formats: tuple[str, ...] = FORMATS,
+    formats: tuple[str, ...] = DEFAULT_FORMATS,
     templates: Path | None = None,
     theme: str | None = None,
 ) -> Rendered:
@@ -67,7 +70,7 @@ def render_file(
 def render_design(
     design: Design,
     output_dir: Path,
-    formats: tuple[str, ...] = FORMATS,
+    formats: tuple[str, ...] = DEFAULT_FORMATS,
     templates: Path | None = None,
     *,
     theme: str | None = None,
@@ -103,6 +106,8 @@ def render_design(
                 finally:
                     batch.stop()
                     pool.shutdown(cancel_futures=True)
+            if "answer-pdf" in formats:  # typeset from the pictures staged above
+                staged.append(_stage_answer(design, graph, formats, (templates, theme), scratch))
             staged += extras(scratch) if extras else []
             # publish: move the finished files into place, one atomic rename each
             files = [_publish(path, target, path.relative_to(scratch)) for path in staged]
@@ -121,8 +126,10 @@ def _stage(
     scratch: Path,
     theme: Theme,
 ) -> list[Path]:
-    # views and the build-up are many files each, staged by _stage_pictures
-    staged = {fmt: scratch / f"{design_id}.{fmt}" for fmt in formats if fmt not in ("views", "gif")}
+    # views, the build-up and the answer PDF are staged apart
+    staged = {
+        fmt: scratch / f"{design_id}.{fmt}" for fmt in formats if fmt not in MANY_FILE_FORMATS
+    }
     # one `dot` call lays out once and writes every image format (and the layout)
     images = {fmt: path for fmt, path in staged.items() if fmt in IMAGE_FORMATS}
     excalidraw = "excalidraw" in staged
@@ -227,6 +234,34 @@ def _draw(
     run_dot(source, outputs, catalog.icon_search_path(), dpi=dpi, batch=batch)
     _finish_images(outputs)
     return list(outputs.values())
+
+
+def _stage_answer(
+    design: Design,
+    graph: Graph,
+    formats: tuple[str, ...],
+    settings: tuple[Path | None, str | None],
+    scratch: Path,
+) -> Path:
+    """The whole answer typeset as a PDF, its diagrams read from the staged SVG files (drawn
+    into a folder that is not published when the SVG formats were not asked for)."""
+    from .render import paged, site
+    from .render.writeup import to_markdown
+
+    templates, theme = settings
+    pictures_folder = scratch
+    if "svg" not in formats or "views" not in formats:
+        pictures_folder = scratch / ".answer-pictures"
+        main = pictures.overview(design, graph, theme)
+        for picture in [main, *pictures.view_pictures(design, graph, theme)]:
+            (pictures_folder / picture.name).parent.mkdir(parents=True, exist_ok=True)
+            _draw(picture, ("svg",), pictures_folder, Batch())
+    writeup = to_markdown(design, graph, None, templates)
+    card = site.Card.of(design)
+    chapter = site.chapter_html(card, writeup, site.view_links(design), design.source, templates)
+    answer = scratch / f"{design.id}-answer.pdf"
+    answer.write_bytes(paged.answer_pdf(card, chapter, pictures_folder, templates))
+    return answer
 
 
 def _texts(

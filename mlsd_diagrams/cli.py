@@ -7,6 +7,7 @@ place where library errors become messages and exit codes: 0 success, 1 a render
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -117,7 +118,8 @@ def _formats(value: str) -> tuple[str, ...]:
     show_default=True,
     help="Comma-separated formats: png, svg, pdf, dot (source), md (write-up), py (diagram "
     "code), views (one picture per concern, PNG+SVG), gif (step-by-step build-up), "
-    "excalidraw (scene to keep drawing on excalidraw.com).",
+    "excalidraw (scene to keep drawing on excalidraw.com), answer-pdf (the whole answer "
+    "typeset as an A4 PDF: diagram, write-up, views; not in the default).",
 )
 @THEME
 @TEMPLATES
@@ -166,6 +168,9 @@ def render(
 )
 @output_option("Folder to build the portfolio into.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Parallel renders [default: cores].")
+@click.option(
+    "--no-book", is_flag=True, help="Leave out the PDF book (output/portfolio.pdf), the slow part."
+)
 @THEME
 @TEMPLATES
 @WATCH
@@ -173,6 +178,7 @@ def build(
     designs_dir: Path,
     output: Path,
     jobs: int | None,
+    no_book: bool,
     theme: str | None,
     templates: Path | None,
     watch: bool,
@@ -181,15 +187,19 @@ def build(
 
     Unchanged designs (same spec, templates and tool) are not rendered again; designs whose
     spec disappeared are removed. Writes output/index.html (gallery with tag filter and
-    search), output/README.md and output/<design-id>/ per design.
+    search), output/README.md, output/portfolio.pdf (the book; not with --watch or
+    --no-book) and output/<design-id>/ per design.
 
     Example: mlsd build designs/ -o output/
     """
     from .portfolio import build_portfolio
 
+    # the PDF book takes seconds per design to typeset: not on every save of --watch
+    builder = functools.partial(build_portfolio, book=not (watch or no_book))
+
     def job() -> int:
         result = _attempt(
-            _build_with_progress, build_portfolio, designs_dir, output, jobs, templates, theme
+            _build_with_progress, builder, designs_dir, output, jobs, templates, theme
         )
         if isinstance(result, MlsdError):
             return result.exit_code
@@ -217,6 +227,97 @@ def _build_with_progress(build_portfolio, designs_dir, output, jobs, templates, 
 
 def _interactive() -> bool:
     return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+@cli.command()
+@click.argument(
+    "designs_dir",
+    required=False,
+    default=Path("designs"),
+    type=click.Path(path_type=Path, file_okay=False),
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder to build into [default: a temporary folder, removed when the server stops].",
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Interface to listen on: this machine only, unless --allow-remote.",
+)
+@click.option(
+    "-p",
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8765,
+    show_default=True,
+    help="Port to listen on (0: any free port).",
+)
+@click.option(
+    "--allow-remote",
+    is_flag=True,
+    help="Let --host be an interface other machines reach (the preview has no authentication).",
+)
+@click.option("--no-open", is_flag=True, help="Do not open the browser.")
+@THEME
+@TEMPLATES
+def serve(
+    designs_dir: Path,
+    output: Path | None,
+    host: str,
+    port: int,
+    allow_remote: bool,
+    no_open: bool,
+    theme: str | None,
+    templates: Path | None,
+) -> None:
+    """Preview the portfolio in the browser: rebuilt on every save, the page reloads itself.
+
+    Builds the folder like `mlsd build` (without the PDF book), serves it on 127.0.0.1 and
+    opens the browser. Every save of a spec, a template or mlsd.toml re-renders what changed;
+    a spec with errors shows them in its page until it is fixed. Ctrl-C stops.
+
+    Example: mlsd serve designs/ --port 8000
+    """
+    import tempfile
+    import threading
+    import webbrowser
+    from contextlib import nullcontext
+
+    from .portfolio import Summary
+    from .serve import Hooks, LiveSite, listen, url_of
+    from .serve import serve as run
+
+    sock = _attempt(listen, host, port, allow_remote)
+    if isinstance(sock, MlsdError):
+        sys.exit(sock.exit_code)
+    scratch = tempfile.TemporaryDirectory(prefix="mlsd-serve-") if output is None else None
+    with sock, scratch or nullcontext():
+        site = LiveSite(designs_dir, Path(scratch.name) if scratch else output, templates, theme)
+        summary = _attempt(site.build, None)  # the first build renders in parallel
+        if isinstance(summary, MlsdError):
+            sys.exit(summary.exit_code)
+        url = url_of(sock)
+
+        def built(summary: Summary) -> None:
+            for outcome in summary.failed:
+                click.secho(outcome.message, fg="red", err=True)
+            click.echo(summary.line() if summary.outcomes else "build failed", err=True)
+
+        def started() -> None:
+            click.echo(f"serving {url} (Ctrl-C to stop)")
+            if not no_open:
+                threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+
+        def changed(paths: list[Path]) -> None:
+            click.secho(f"changed: {', '.join(p.name for p in paths)}", fg="cyan", err=True)
+
+        built(summary)
+        run(site, sock, Hooks(started, changed, built))
+    click.secho("stopped serving", fg="cyan", err=True)
 
 
 @cli.command()

@@ -46,6 +46,10 @@ LOCK = ".mlsd-build.lock"
 LOCK_TIMEOUT_SECONDS = 600.0
 LOCK_TIMEOUT_VARIABLE = "MLSD_LOCK_TIMEOUT"
 log = logging.getLogger("mlsd_diagrams")
+BOOK = "portfolio.pdf"
+BOOK_DIGEST = ".mlsd-book"  # the digest of what the book was typeset from
+SEARCH_INDEX = "search-index.js"  # in assets/: the words of every write-up, for the search
+CHAPTER = "chapter.html"  # a design's answer as a chapter of the book (an HTML fragment)
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -94,11 +98,13 @@ def build_portfolio(
     jobs: int | None = None,
     progress: Callable[[Outcome], None] | None = None,
     theme: str | None = None,
+    book: bool = True,
 ) -> Summary:
-    """Render every spec of `designs_dir` into `output_dir` and write the site; `theme`
-    overrides the theme each spec asks for."""
+    """Render every spec of `designs_dir` into `output_dir` and write the site and (unless
+    `book` is false) the PDF book; `theme` overrides the theme each spec asks for."""
     started = time.perf_counter()
     specs = _spec_files(designs_dir)
+    config = site.load_config(designs_dir)
     wait = lock_timeout()
 
     def waiting(pid: int | None) -> None:
@@ -114,16 +120,19 @@ def build_portfolio(
         clean_stale(output_dir)
         manifest = _read_manifest(output_dir)
         # load: validate every spec here, so ids are known before anything is written
-        fingerprint = tool_fingerprint(templates, theme)
+        fingerprint = tool_fingerprint(templates, theme) + config.digest()
         todo, outcomes = _plan(specs, output_dir, manifest, fingerprint)
         for outcome in outcomes:
             _report(progress, outcome)
         # render: the changed designs, in parallel
-        outcomes += _render_all(todo, output_dir, (templates, theme), jobs, progress, lock)
+        settings = (templates, theme, config)
+        outcomes += _render_all(todo, output_dir, settings, jobs, progress, lock)
         # publish: drop vanished designs, then write the site and the manifest
         entries = _entries(manifest, todo, outcomes)
         _remove_stale(output_dir, manifest, entries)
-        _write_site(output_dir, entries, templates)
+        _write_site(output_dir, entries, templates, config, BOOK if book else None)
+        if book:
+            _write_book(output_dir, entries, templates, config, fingerprint)
         write_atomic(output_dir / MANIFEST, _manifest_bytes(entries))
     return Summary(sorted(outcomes, key=lambda o: o.source), time.perf_counter() - started)
 
@@ -225,7 +234,8 @@ def _up_to_date(output_dir: Path, entry: dict[str, Any], digest: str) -> bool:
     return all((output_dir / entry["card"]["id"] / name).is_file() for name in entry["files"])
 
 
-Settings = tuple[Path | None, str | None]  # the templates folder and the theme, if given
+# the templates folder and the theme, if given, and the site's config (mlsd.toml)
+Settings = tuple[Path | None, str | None, site.SiteConfig]
 
 
 def _render_all(
@@ -319,16 +329,16 @@ def _render_one(
     job: _Job, output_dir: Path, settings: Settings, threads: int | None = None
 ) -> Outcome:
     """Render one design, its thumbnail and its page, published together (in a worker)."""
-    from .build import FORMATS, render_design
+    from .build import DEFAULT_FORMATS, render_design
 
-    templates, theme = settings
+    templates, theme, config = settings
     design_id = job.design.id
-    stage_page = partial(_stage_site_files, job.design, templates)
+    stage_page = partial(_stage_site_files, job, templates, config)
     try:
         rendered = render_design(
             job.design,
             output_dir,
-            FORMATS,
+            DEFAULT_FORMATS,
             templates,
             theme=theme,
             extras=stage_page,
@@ -344,26 +354,28 @@ def _render_one(
     return Outcome(job.source, "built", design_id, files=tuple(files))
 
 
-def _stage_site_files(design: Design, templates: Path | None, scratch: Path) -> list[Path]:
-    """The thumbnail and the HTML page of a design, staged beside its other files."""
+def _stage_site_files(
+    job: _Job, templates: Path | None, config: site.SiteConfig, scratch: Path
+) -> list[Path]:
+    """The thumbnail, the spec and the HTML page of a design, and its chapter of the book,
+    staged beside its other files."""
     from .graph import build_graph
     from .render.writeup import to_markdown
 
+    design = job.design
     thumbnail = scratch / f"{design.id}-thumb.png"
     thumbnail.write_bytes(site.thumbnail((scratch / f"{design.id}.png").read_bytes()))
+    spec = scratch / f"{design.id}.yaml"
+    spec.write_bytes(Path(job.source).read_bytes())
     writeup = to_markdown(design, build_graph(design), None, templates)
     page = scratch / "index.html"
-    card, views = site.Card.of(design), _view_links(design)
-    page.write_text(site.design_page(card, writeup, templates, views), encoding="utf-8")
-    return [thumbnail, page]
-
-
-def _view_links(design: Design) -> tuple[site.ViewLink, ...]:
-    from .pictures import ZONES_NAME
-    from .views import design_views
-
-    links = [site.ViewLink(f"views/{view.id}.svg", view.title) for view in design_views(design)]
-    return (*links, site.ViewLink(f"views/{ZONES_NAME}.svg", "Offline vs online"))
+    card, views = site.Card.of(design), site.view_links(design)
+    html = site.design_page(card, writeup, templates, views, config=config, source=design.source)
+    page.write_text(html, encoding="utf-8")
+    chapter = scratch / CHAPTER
+    html = site.chapter_html(card, writeup, views, design.source, templates)
+    chapter.write_text(html, encoding="utf-8")
+    return [thumbnail, spec, page, chapter]
 
 
 def _entries(manifest: dict[str, dict], todo: list[_Job], outcomes: list[Outcome]) -> dict:
@@ -396,13 +408,57 @@ def _remove_stale(output_dir: Path, manifest: dict[str, dict], entries: dict) ->
             shutil.rmtree(folder)
 
 
-def _write_site(output_dir: Path, entries: dict, templates: Path | None) -> None:
+def _write_site(
+    output_dir: Path,
+    entries: dict,
+    templates: Path | None,
+    config: site.SiteConfig,
+    book: str | None,
+) -> None:
     cards = [site.Card.from_dict(entry["card"]) for entry in entries.values()]
     real_folder(output_dir / "assets")
     for name in site.ASSETS:
         write_atomic(output_dir / "assets" / name, site.asset(name, templates))
-    write_atomic(output_dir / "index.html", site.index_page(cards, templates).encode("utf-8"))
+    texts = {card.id: _read_text(output_dir / card.id / f"{card.id}.md") for card in cards}
+    write_atomic(output_dir / "assets" / SEARCH_INDEX, site.search_index(texts).encode("utf-8"))
+    index = site.index_page(cards, templates, config, book)
+    write_atomic(output_dir / "index.html", index.encode("utf-8"))
     write_atomic(output_dir / "README.md", site.readme_index(cards, templates).encode("utf-8"))
+
+
+def _write_book(
+    output_dir: Path,
+    entries: dict,
+    templates: Path | None,
+    config: site.SiteConfig,
+    fingerprint: str,
+) -> None:
+    """The portfolio as one PDF (`portfolio.pdf`), typeset again only when a design, the
+    config or the tool changed: its digest is kept beside it."""
+    from .render import paged
+
+    digest = hashlib.sha256(f"{fingerprint} {config.digest()}".encode())
+    for design_id, entry in entries.items():
+        digest.update(f" {design_id}={entry['digest']}".encode())
+    marker, pdf = output_dir / BOOK_DIGEST, output_dir / BOOK
+    if pdf.is_file() and _read_text(marker) == digest.hexdigest():
+        return
+    cards, chapters, folders = [], [], {}
+    for design_id, entry in entries.items():
+        chapter = output_dir / design_id / CHAPTER
+        if chapter.is_file() and not chapter.is_symlink():
+            cards.append(site.Card.from_dict(entry["card"]))
+            chapters.append(chapter.read_text(encoding="utf-8"))
+            folders[design_id] = output_dir / design_id
+    write_atomic(pdf, paged.book_pdf(cards, chapters, folders, config, templates))
+    write_atomic(marker, digest.hexdigest().encode("ascii"))
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
 
 
 def _read_manifest(output_dir: Path) -> dict[str, dict]:

@@ -7,11 +7,12 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
-from conftest import SAMPLE
+from conftest import SAMPLE, copy_designs
 
 from mlsd_diagrams.cli import cli
-from mlsd_diagrams.portfolio import MANIFEST, build_portfolio
+from mlsd_diagrams.portfolio import BOOK, BOOK_DIGEST, MANIFEST, build_portfolio
 
 
 def statuses(summary) -> dict[str, str]:
@@ -20,7 +21,7 @@ def statuses(summary) -> dict[str, str]:
 
 def test_full_build_writes_every_design_and_the_site(designs: Path, tmp_path: Path):
     out = tmp_path / "out"
-    summary = build_portfolio(designs, out, jobs=2)
+    summary = build_portfolio(designs, out, jobs=2, book=False)
     assert statuses(summary) == dict.fromkeys(SAMPLE, "built")
     for name in SAMPLE:
         files = {p.name for p in (out / name).iterdir()}
@@ -33,12 +34,12 @@ def test_full_build_writes_every_design_and_the_site(designs: Path, tmp_path: Pa
 
 def test_rebuild_skips_unchanged_and_renders_only_what_changed(designs: Path, tmp_path: Path):
     out = tmp_path / "out"
-    build_portfolio(designs, out, jobs=2)
+    build_portfolio(designs, out, jobs=2, book=False)
     png = (out / "visual-search" / "visual-search.png").stat().st_mtime_ns
-    assert set(statuses(build_portfolio(designs, out)).values()) == {"skipped"}
+    assert set(statuses(build_portfolio(designs, out, book=False)).values()) == {"skipped"}
     spec = designs / "people-you-may-know.yaml"
     spec.write_text(spec.read_text().replace("title: People", "title: The people"))
-    assert statuses(build_portfolio(designs, out)) == {
+    assert statuses(build_portfolio(designs, out, book=False)) == {
         "video-recommendation": "skipped",
         "people-you-may-know": "built",
         "visual-search": "skipped",
@@ -49,16 +50,16 @@ def test_rebuild_skips_unchanged_and_renders_only_what_changed(designs: Path, tm
 
 def test_a_deleted_output_file_is_rebuilt(designs: Path, tmp_path: Path):
     out = tmp_path / "out"
-    build_portfolio(designs, out, jobs=1)
+    build_portfolio(designs, out, jobs=1, book=False)
     (out / "visual-search" / "visual-search.svg").unlink()
-    assert statuses(build_portfolio(designs, out))["visual-search"] == "built"
+    assert statuses(build_portfolio(designs, out, book=False))["visual-search"] == "built"
 
 
 def test_removed_design_disappears_from_the_site(designs: Path, tmp_path: Path):
     out = tmp_path / "out"
-    build_portfolio(designs, out, jobs=2)
+    build_portfolio(designs, out, jobs=2, book=False)
     (designs / "visual-search.yaml").unlink()
-    build_portfolio(designs, out)
+    build_portfolio(designs, out, book=False)
     assert not (out / "visual-search").exists()
     assert "visual-search" not in (out / "index.html").read_text()
     assert "visual-search" not in json.loads((out / MANIFEST).read_text())["designs"]
@@ -75,7 +76,7 @@ def test_broken_design_is_reported_and_never_stops_the_others(designs: Path, tmp
 
 def test_two_specs_with_one_id_the_second_fails(designs: Path, tmp_path: Path):
     shutil.copy(designs / "visual-search.yaml", designs / "zz-copy.yaml")
-    summary = build_portfolio(designs, tmp_path / "out", jobs=2)
+    summary = build_portfolio(designs, tmp_path / "out", jobs=2, book=False)
     (failure,) = summary.failed
     assert failure.source.endswith("zz-copy.yaml")
     assert "'visual-search' is also the id of" in failure.message
@@ -87,7 +88,7 @@ def test_hostile_text_is_escaped_in_the_site(designs: Path, tmp_path: Path):
     text = spec.read_text().replace("title: Visual search (Pinterest-like)", f"title: '{hostile}'")
     spec.write_text(text)
     out = tmp_path / "out"
-    build_portfolio(designs, out, jobs=1)
+    build_portfolio(designs, out, jobs=1, book=False)
     for page in (out / "index.html", out / "visual-search" / "index.html"):
         html = page.read_text()
         assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -95,10 +96,124 @@ def test_hostile_text_is_escaped_in_the_site(designs: Path, tmp_path: Path):
         for target in re.findall(r'(?:href|src)="([^"]*)"', html):
             assert re.match(r"^(https?://|data:,$|[^:]*$)", target), target
     scripts = re.findall(r"<script[^>]*>", (out / "index.html").read_text())
-    assert scripts == ['<script src="assets/gallery.js">']
+    assert scripts == ['<script src="assets/search-index.js">', '<script src="assets/gallery.js">']
+    index = (out / "assets" / "search-index.js").read_text()
+    assert "<" not in index and "alert(1)" not in index  # words only, never markup
 
 
 def test_missing_designs_folder_is_a_usage_error(tmp_path: Path):
     result = CliRunner().invoke(cli, ["build", str(tmp_path / "nope"), "-o", str(tmp_path)])
     assert result.exit_code == 2
     assert "not a folder of design specs" in result.stderr
+
+
+# --- the book: built once for the module (typesetting is the slow part of a build) ---
+
+
+@pytest.fixture(scope="module")
+def booked(tmp_path_factory) -> tuple[Path, Path]:
+    """A portfolio of the sample designs, with its book."""
+    root = tmp_path_factory.mktemp("book")
+    designs = copy_designs(root / "designs", SAMPLE)
+    out = root / "out"
+    assert not build_portfolio(designs, out, jobs=2).failed
+    return designs, out
+
+
+def book_reader(out: Path):
+    pypdf = pytest.importorskip("pypdf")
+    return pypdf.PdfReader(out / BOOK)
+
+
+def titles_of(designs: Path) -> list[str]:
+    from mlsd_diagrams.validate import load_design
+
+    return [load_design(designs / f"{name}.yaml").title for name in sorted(SAMPLE)]
+
+
+def test_the_book_has_a_cover_contents_a_chapter_per_design_and_the_appendix(booked):
+    designs, out = booked
+    reader = book_reader(out)
+    assert len(reader.pages) > 3 * len(SAMPLE)
+    top = [item for item in reader.outline if not isinstance(item, list)]
+    expected = ["Contents", *titles_of(designs), "Appendix: the trade-off library"]
+    assert [item.title for item in top] == expected
+    cover = reader.pages[0].extract_text()
+    assert "ML system design portfolio" in cover and "3 designs" in cover
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    from mlsd_diagrams.tradeoffs import TABLE
+
+    assert all(tradeoff.title in text for tradeoff in TABLE)
+
+
+def test_the_contents_give_the_page_each_chapter_starts_on(booked):
+    designs, out = booked
+    reader = book_reader(out)
+    contents = " ".join(reader.pages[1].extract_text().split())
+    starts = {
+        item.title: reader.get_destination_page_number(item) + 1
+        for item in reader.outline
+        if not isinstance(item, list)
+    }
+    for title in titles_of(designs):
+        found = re.search(re.escape(title) + r"[ .]*?(\d+)", contents)
+        assert found, title
+        assert int(found.group(1)) == starts[title]
+        assert (
+            f"{starts[title]} / {len(reader.pages)}"
+            in reader.pages[starts[title] - 1].extract_text()
+        )
+
+
+def test_the_book_is_deterministic_and_incremental(booked, tmp_path: Path):
+    designs, out = booked
+    book = out / BOOK
+    first, stamp = book.read_bytes(), book.stat().st_mtime_ns
+    build_portfolio(designs, out)  # nothing changed: the book is not typeset again
+    assert book.stat().st_mtime_ns == stamp
+    (out / BOOK_DIGEST).unlink()  # forget it: typeset again, byte for byte the same
+    build_portfolio(designs, out)
+    assert book.read_bytes() == first and b"CreationDate" not in first
+    spec = designs / "visual-search.yaml"
+    spec.write_text(spec.read_text().replace("title: Visual search", "title: Visual lookup"))
+    build_portfolio(designs, out)
+    assert "Visual lookup" in book_reader(out).pages[1].extract_text()
+
+
+def test_the_site_config_names_the_site_and_the_book(designs: Path, tmp_path: Path):
+    (designs / "mlsd.toml").write_text(
+        'title = "Ada\'s designs <b>"\nauthor = "Ada"\n'
+        'links = [{title = "GitHub", url = "https://github.com/ada"}]\n'
+    )
+    for name in SAMPLE[1:]:
+        (designs / f"{name}.yaml").unlink()
+    out = tmp_path / "out"
+    build_portfolio(designs, out)
+    index = (out / "index.html").read_text()
+    assert "<title>Ada&#39;s designs &lt;b&gt;</title>" in index
+    assert 'href="https://github.com/ada"' in index and f'href="{BOOK}"' in index
+    reader = book_reader(out)
+    assert reader.metadata.title == "Ada's designs <b>" and reader.metadata.author == "Ada"
+    assert "Ada's designs <b>" in reader.pages[0].extract_text()
+
+
+def test_a_bad_site_config_is_a_located_usage_error(designs: Path, tmp_path: Path):
+    (designs / "mlsd.toml").write_text(
+        'title = "x"\nlinks = [{title = "x", url = "javascript:x"}]\n'
+    )
+    result = CliRunner().invoke(cli, ["build", str(designs), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert f"{designs / 'mlsd.toml'}:2:1: links: must be a list of" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_no_book_leaves_the_book_out(designs: Path, tmp_path: Path):
+    for name in SAMPLE[1:]:
+        (designs / f"{name}.yaml").unlink()
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["build", str(designs), "-o", str(out), "--no-book"])
+    assert result.exit_code == 0, result.output
+    assert not (out / BOOK).exists() and BOOK not in (out / "index.html").read_text()
+    result = CliRunner().invoke(cli, ["build", str(designs), "-o", str(out)])
+    assert result.exit_code == 0 and (out / BOOK).is_file()
+    assert f'href="{BOOK}"' in (out / "index.html").read_text()

@@ -286,12 +286,19 @@ def dot_skeleton(source: str) -> list[tuple[str, str]]:
 # --- Mermaid ---
 
 _MERMAID_QUOTED = r'"([A-Za-z0-9 ,.:/\'_()+?!%=#;-]*)"'
+_MERMAID_COLOUR = (
+    r"fill:#[0-9A-F]{6},stroke:#[0-9A-F]{6}(?:,stroke-dasharray:4 3)?,color:#[0-9A-F]{6}"
+)
 _MERMAID_LINES = [
     re.compile(r"flowchart LR"),
     re.compile(rf"  subgraph s_[a-z]+\[{_MERMAID_QUOTED}\]"),
     re.compile(rf"    n\d+\[{_MERMAID_QUOTED}\]"),
     re.compile(r"  end"),
-    re.compile(rf"  n\d+ (?:-->|-\.->|==>)(?:\|{_MERMAID_QUOTED}\|)? n\d+"),
+    re.compile(rf"  x\d+\[{_MERMAID_QUOTED}\]"),  # a stub, in a view's chart
+    re.compile(rf"  [nx]\d+ (?:-->|-\.->|==>)(?:\|{_MERMAID_QUOTED}\|)? [nx]\d+"),
+    re.compile(rf"  style s_[a-z]+ {_MERMAID_COLOUR}"),
+    re.compile(rf"  classDef (?:st_[a-z]+|stub) {_MERMAID_COLOUR}"),
+    re.compile(r"  class [nx]\d+(?:,[nx]\d+)* (?:st_[a-z]+|stub)"),
 ]
 
 
@@ -314,6 +321,7 @@ def check_mermaid(source: str, graph: Graph) -> None:
     labels = {node.id: node.label for node in graph.nodes}
     for cluster in graph.clusters:
         expected += [labels[n] for n in cluster.node_ids]
+    expected += [stub.label for stub in graph.stubs]
     texts = mermaid_texts(source)
     edge_texts = [style.edge_text(e) for e in graph.edges]
     expected = [one_line(t) for t in expected + [t for t in edge_texts if t]]
@@ -677,6 +685,8 @@ def test_valid_specs_give_safe_deterministic_outputs(capsys: pytest.CaptureFixtu
             check_picture(to_dot(picture.graph, picture.options), picture.graph)
         assert dot_skeleton(got["dot"]) == dot_skeleton(same["dot"])
         check_mermaid(got["mermaid"], graph)
+        for picture in view_pictures(design, graph)[:-1]:  # the views' charts, with stubs
+            check_mermaid(to_mermaid(picture.graph), picture.graph)
         assert markdown_skeleton(got["md"]) == markdown_skeleton(same["md"])
         assert html_skeleton(got["html"]) == html_skeleton(same["html"])
         check_python(got["py"], graph)

@@ -12,7 +12,7 @@ from ..graph import Graph
 from ..model import Design, Scale
 from ..tradeoffs import lookup
 from . import style
-from .mermaid import to_mermaid
+from .mermaid import charts, to_mermaid
 from .templating import environment, render_template
 
 TEMPLATE = "writeup.md.j2"
@@ -64,6 +64,7 @@ def context(design: Design, graph: Graph, image: str | None) -> dict[str, Any]:
         ],
         "talk_track": talk_track(design, graph),
         "mermaid": to_mermaid(graph),
+        "mermaid_charts": mermaid_charts(design, graph),
     }
 
 
@@ -120,6 +121,14 @@ def _tradeoff(design: Design, name: str) -> dict[str, Any]:
     """A library entry with its numbers computed from this design."""
     tradeoff = lookup(name)
     return {"tradeoff": tradeoff, "numbers": tradeoff.numbers(design)}
+
+
+def mermaid_charts(design: Design, graph: Graph) -> list[tuple[str | None, str]]:
+    """The whole design as one Mermaid chart, or one per view when it is large."""
+    from ..views import design_views, view_graph
+
+    views = [(view.title, view_graph(graph, view)) for view in design_views(design)]
+    return charts(graph, views)
 
 
 def _request_path(graph: Graph, labels: dict[str, str]) -> list[dict[str, str]]:
