@@ -16,7 +16,6 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..errors import RenderError, UsageError
-from ..estimates import format_count
 from ..resources import TEMPLATES_DIR
 from . import text
 from .limits import BoundedSandbox, bounded
@@ -44,7 +43,7 @@ def environment(user_dir: Path | None = None) -> SandboxedEnvironment:
         mermaid=text.mermaid,
         py=text.py,
         pyblock=text.py_block,
-        count=format_count,
+        count=_count,
     )
     return env
 
@@ -104,3 +103,11 @@ def _search_path(env: SandboxedEnvironment) -> list[Path]:
 
 def _folders(env: SandboxedEnvironment) -> str:
     return " or ".join(str(folder) for folder in _search_path(env))
+
+
+def _count(value: float) -> str:
+    """The `count` filter (46K, 2B). Imported when first used: `estimates` brings the typed
+    model (pydantic), which a no-op build or the site's pages never need."""
+    from ..estimates import format_count
+
+    return format_count(value)
