@@ -217,3 +217,19 @@ def test_no_book_leaves_the_book_out(designs: Path, tmp_path: Path):
     result = CliRunner().invoke(cli, ["build", str(designs), "-o", str(out)])
     assert result.exit_code == 0 and (out / BOOK).is_file()
     assert f'href="{BOOK}"' in (out / "index.html").read_text()
+
+
+def test_a_no_op_rebuild_loads_neither_pydantic_nor_the_diagram_code(tmp_path: Path):
+    """An up-to-date build only compares hashes: it must not pay for the typed model."""
+    import subprocess
+    import sys
+
+    designs = copy_designs(tmp_path / "designs", SAMPLE[:1])
+    command = [sys.executable, "-X", "importtime", "-m", "mlsd_diagrams", "build"]
+    command += [str(designs), "-o", str(tmp_path / "out"), "--no-book"]
+    subprocess.run(command, check=True, capture_output=True, timeout=300)
+    again = subprocess.run(command, check=True, capture_output=True, text=True, timeout=300)
+    assert "1 skipped" in again.stdout
+    loaded = set(re.findall(r"\|\s+([\w.]+)$", again.stderr, re.MULTILINE))
+    assert loaded & {"pydantic", "diagrams", "PIL", "mlsd_diagrams.model"} == set()
+    assert "mlsd_diagrams.portfolio" in loaded  # the check reads the real import list
