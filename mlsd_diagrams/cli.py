@@ -216,7 +216,9 @@ def build(
 
 
 def _build_with_progress(build_portfolio, designs_dir, output, jobs, templates, theme):  # type: ignore[no-untyped-def]
-    count = sum(1 for p in designs_dir.glob("*.y*ml")) if designs_dir.is_dir() else 0
+    from .load import spec_files
+
+    count = len(spec_files(designs_dir)) if designs_dir.is_dir() else 0
     if not _interactive() or count == 0:
         return build_portfolio(designs_dir, output, templates, jobs, theme=theme)
     with click.progressbar(length=count, label="Rendering", file=sys.stderr) as bar:
@@ -423,9 +425,9 @@ def schema(output: Path | None) -> None:
     Example: mlsd schema -o mlsd.schema.json, then start a spec with
     `# yaml-language-server: $schema=mlsd.schema.json`
     """
-    from .model import json_schema
+    from .model import schema_text
 
-    text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+    text = schema_text()
     if output is None:
         click.echo(text, nl=False)
     else:

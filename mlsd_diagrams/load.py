@@ -21,6 +21,7 @@ import yaml
 from .errors import Problem, SpecError, shown
 from .syntax import syntax_problems
 
+SPEC_SUFFIXES = (".yaml", ".yml")  # what makes a file in a designs folder a spec
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 24
 NULLS = frozenset({"", "~", "null", "Null", "NULL"})
@@ -77,6 +78,14 @@ def dotted(path: KeyPath) -> str:
             key = shown(part) if part else "''"
             out += f".{key}" if out else key
     return out
+
+
+def spec_files(folder: Path) -> list[Path]:
+    """The specs of a designs folder, in name order: its `.yaml` and `.yml` files (a link is
+    listed, and refused with a located error when read; folders never are)."""
+    return sorted(
+        p for p in folder.iterdir() if p.suffix in SPEC_SUFFIXES and (p.is_file() or p.is_symlink())
+    )
 
 
 def load_file(path: Path, source: str | None = None) -> Document:

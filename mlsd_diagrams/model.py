@@ -865,6 +865,13 @@ def json_schema() -> dict[str, Any]:
     return schema
 
 
+def schema_text() -> str:
+    """The JSON Schema as the file editors read (`mlsd schema`, `mlsd.schema.json`)."""
+    import json
+
+    return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
 def _drop_key_titles(node: Any) -> None:
     """Remove the titles pydantic derives from key names ("Daily Active Users")."""
     if isinstance(node, dict):

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 from . import __version__
 from .errors import MlsdError, RenderError, UsageError, printable
 from .lifetime import die_with_parent, watch_parent
+from .load import spec_files
 from .render import site
 from .resources import TEMPLATES_DIR
 from .write import clean_own, clean_stale, locked, output_folder, real_folder, write_atomic
@@ -157,11 +158,7 @@ def lock_timeout() -> float:
 def _spec_files(designs_dir: Path) -> list[Path]:
     if not designs_dir.is_dir():
         raise UsageError(f"{designs_dir}: not a folder of design specs")
-    return sorted(
-        p
-        for p in designs_dir.iterdir()
-        if p.suffix in (".yaml", ".yml") and (p.is_file() or p.is_symlink())
-    )
+    return spec_files(designs_dir)
 
 
 def tool_fingerprint(templates: Path | None, theme: str | None = None) -> str:

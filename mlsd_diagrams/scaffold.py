@@ -59,9 +59,6 @@ def _from_case(design_id: str, case: str) -> str:
 
 
 def _write_schema(folder: Path) -> None:
-    import json
+    from .model import schema_text
 
-    from .model import json_schema
-
-    text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
-    write_atomic(folder / SCHEMA_FILE, text.encode("utf-8"))
+    write_atomic(folder / SCHEMA_FILE, schema_text().encode("utf-8"))

@@ -31,13 +31,14 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from .errors import MlsdError, UsageError
+from .load import SPEC_SUFFIXES
 from .portfolio import MANIFEST, Summary, build_portfolio
 from .render import site as site_assets
 
 LIVE = "/__mlsd"  # the server's own paths: never a design id (ids start with a letter)
 LIVE_SCRIPT = f"{LIVE}/live.js"
 DEBOUNCE_MS = 150
-WATCHED_SUFFIXES = (".yaml", ".yml", ".j2", ".css", ".js", ".toml")
+WATCHED_SUFFIXES = (*SPEC_SUFFIXES, ".j2", ".css", ".js", ".toml")
 PING_SECONDS = 15.0
 
 
@@ -80,7 +81,7 @@ class LiveSite:
             owners = {Path(source).resolve(): i for source, i in _owners(self.output).items()}
             drawn = []
             for spec in paths:
-                if spec.suffix not in (".yaml", ".yml") or spec.resolve() not in owners:
+                if spec.suffix not in SPEC_SUFFIXES or spec.resolve() not in owners:
                     continue
                 try:
                     design = load_design(spec)

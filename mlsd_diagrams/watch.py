@@ -12,8 +12,10 @@ import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from .load import SPEC_SUFFIXES
+
 DEBOUNCE_MS = 300
-WATCHED_SUFFIXES = (".yaml", ".yml", ".j2", ".css", ".js")
+WATCHED_SUFFIXES = (*SPEC_SUFFIXES, ".j2", ".css", ".js")
 
 
 def watch(
