@@ -144,8 +144,12 @@ def task_families(design: Design) -> frozenset[str]:
 
 def offline_entries(design: Design) -> list[tuple[int, MetricEntry]]:
     """(index in evaluation.offline, canonical metric) for every recognised offline metric."""
-    return [(i, e) for i, metric in enumerate(design.evaluation.offline) for e in lookup(metric.name)]
+    return [
+        (i, e) for i, metric in enumerate(design.evaluation.offline) for e in lookup(metric.name)
+    ]
 
 
 def online_entries(design: Design) -> list[tuple[int, MetricEntry]]:
-    return [(i, e) for i, metric in enumerate(design.evaluation.online) for e in lookup(metric.name)]
+    return [
+        (i, e) for i, metric in enumerate(design.evaluation.online) for e in lookup(metric.name)
+    ]

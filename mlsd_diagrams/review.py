@@ -36,6 +36,8 @@ class Finding:
     column: int
     message: str
     component: str | None = None
+    key: str = ""
+    """The spec key at fault, dotted (`evaluation.offline`, `components.4`)."""
 
     @property
     def hint(self) -> str:
@@ -98,8 +100,18 @@ def run_rules(doc: Document, design: Design) -> tuple[list[Finding], dict[str, D
         for v in rule.check(facts):
             mark = doc.mark(v.path)
             findings.append(
-                Finding(rule.code, rule.name, rule.step, rule.severity, doc.source,
-                        mark.line, mark.column, v.message, v.component)  # fmt: skip
+                Finding(
+                    rule.code,
+                    rule.name,
+                    rule.step,
+                    rule.severity,
+                    doc.source,
+                    mark.line,
+                    mark.column,
+                    v.message,
+                    v.component,
+                    ".".join(map(str, v.path)),
+                )  # fmt: skip
             )
     findings.sort(key=lambda f: (f.line, f.column, f.code))
     return findings, off

@@ -10,13 +10,13 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from .model import Component, Design, MLCategory
 from .metrics import task_families
+from .model import Component, Design, MLCategory
 
 LTR = {MLCategory.pointwise_ltr, MLCategory.pairwise_ltr, MLCategory.listwise_ltr}
 RANKER_KINDS = {"candidate-generation", "ranking", "re-ranking"}
 RETRIEVER_KINDS = {"vector-index", "search-index", "candidate-generation"}
-MODEL_KINDS = {"prediction-service", "gpu-inference", "llm", "ranking", "embedding-service"}
+MODEL_KINDS = {"gpu-inference", "llm", "ranking", "embedding-service"}
 FEATURE_COMPUTE_KINDS = {"feature-pipeline", "stream-processor"}
 PRECOMPUTED_KINDS = {"kv-store", "cache", "batch-prediction"}
 LOW_POSITIVE_RATE = 0.05
@@ -27,8 +27,9 @@ BASELINE_NAMES = (
     "logistic regression", "linear", "lr", "heuristic", "heuristics", "rules", "rule-based",
     "attribute rules", "popularity", "most popular", "matrix factorization", "bm25", "tf-idf",
     "text search only", "k-nn", "knn", "gbdt", "gradient-boosted", "xgboost", "lightgbm",
-    "decision tree", "naive bayes", "pretrained", "single augmented llm call", "one binary classifier",
-    "single binary classifier", "pointwise binary classifier", "collaborative filtering",
+    "decision tree", "naive bayes", "pretrained", "single augmented llm call",
+    "one binary classifier", "single binary classifier", "pointwise binary classifier",
+    "collaborative filtering",
     "hash matching", "one-stage detector", "prompting",
 )  # fmt: skip
 _BASELINE = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, BASELINE_NAMES)) + r")(?![\w-])")

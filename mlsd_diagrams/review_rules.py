@@ -81,7 +81,9 @@ def business_objective(f: Facts) -> Iterator[Violation]:
 def scale_numbers(f: Facts) -> Iterator[Violation]:
     s = f.design.requirements.scale
     who = s.daily_active_users or s.items or s.new_items_per_day
-    load = s.requests_per_user_per_day or s.events_per_day or s.new_items_per_day or s.items or s.load
+    load = (
+        s.requests_per_user_per_day or s.events_per_day or s.new_items_per_day or s.items or s.load
+    )
     yield from _missing(not (who and load), ("requirements", "scale"),
                         "no scale numbers: give users or items, and the load they create")  # fmt: skip
 
@@ -112,7 +114,11 @@ def ml_category(f: Facts) -> Iterator[Violation]:
 def regression_for_ranking(f: Facts) -> Iterator[Violation]:
     cats = set(f.design.framing.category)
     ranks = f.of_kind("ranking", "candidate-generation")
-    if ranks and MLCategory.regression in cats and not ("ranking" in f.families or "retrieval" in f.families):
+    if (
+        ranks
+        and MLCategory.regression in cats
+        and not ("ranking" in f.families or "retrieval" in f.families)
+    ):
         yield Violation(("framing", "category"),
                         "the system ranks items (it has ranking or candidate-generation components) "
                         "but is framed as regression only: predicting a rating (RMSE) does not order "
@@ -134,7 +140,9 @@ def label_source(f: Facts) -> Iterator[Violation]:
 
 
 def features(f: Facts) -> Iterator[Violation]:
-    tabular = f.families & {"classification", "regression", "ranking"} and "detection" not in f.families
+    tabular = (
+        f.families & {"classification", "regression", "ranking"} and "detection" not in f.families
+    )
     yield from _missing(bool(tabular) and len(f.design.data.features) < 3, ("data", "features"),
                         "list the main features (at least three) and how each is encoded")  # fmt: skip
 
@@ -198,7 +206,9 @@ def label_delay(f: Facts) -> Iterator[Violation]:
 def baseline_first(f: Facts) -> Iterator[Violation]:
     path = f.design.model.path
     if not path:
-        yield Violation(("model", "path"), "no model path: go from a simple baseline to the final model")
+        yield Violation(
+            ("model", "path"), "no model path: go from a simple baseline to the final model"
+        )
     elif not is_baseline(path[0].name):
         yield Violation(("model", "path", 0, "name"),
                         f"the path starts at '{path[0].name}', not at a simple baseline (heuristic, "
@@ -231,8 +241,12 @@ def task_metric(f: Facts) -> Iterator[Violation]:
 def ranking_metrics(f: Facts) -> Iterator[Violation]:
     if not ({"ranking", "retrieval"} & f.families) or f.is_rag or f.is_agent:
         return
+    if not f.design.evaluation.offline:
+        return  # offline-metrics says so
     entries = offline_entries(f.design)
-    ranking = any(e.tasks & {"ranking", "retrieval"} and "classification" not in e.tasks for _, e in entries)
+    ranking = any(
+        e.tasks & {"ranking", "retrieval"} and "classification" not in e.tasks for _, e in entries
+    )
     pointwise = MLCategory.pointwise_ltr in f.design.framing.category
     if not ranking and not (pointwise and any(e.imbalance_robust for _, e in entries)):
         yield Violation(("evaluation", "offline"),
@@ -244,7 +258,9 @@ def imbalance_metrics(f: Facts) -> Iterator[Violation]:
     rate = f.design.data.positive_rate
     if not f.is_classification or rate is None or rate >= LOW_POSITIVE_RATE:
         return
-    if f.design.evaluation.offline and not any(e.imbalance_robust for _, e in offline_entries(f.design)):
+    if f.design.evaluation.offline and not any(
+        e.imbalance_robust for _, e in offline_entries(f.design)
+    ):
         named = ", ".join(m.name for m in f.design.evaluation.offline)
         yield Violation(("evaluation", "offline"),
                         f"positives are {rate:.2%} of examples and the offline metrics ({named}) "
@@ -267,7 +283,9 @@ def online_metrics(f: Facts) -> Iterator[Violation]:
 
 
 def rag_faithfulness(f: Facts) -> Iterator[Violation]:
-    if (f.is_rag or f.is_agent) and not any(e.name == "faithfulness" for _, e in offline_entries(f.design)):
+    if (f.is_rag or f.is_agent) and not any(
+        e.name == "faithfulness" for _, e in offline_entries(f.design)
+    ):
         yield Violation(("evaluation", "offline"),
                         "an LLM answers from retrieved text but nothing measures faithfulness "
                         "(groundedness: is every claim supported by the context?)")  # fmt: skip
@@ -321,7 +339,9 @@ def agent_input_guardrail(f: Facts) -> Iterator[Violation]:
         return
     orchestrators = f.of_kind("agent-orchestrator")
     if not f.gated(f.entry_points(), orchestrators, {"guardrail"}):
-        yield _component(f, _agent(f), "user input reaches the agent {c} without an input guardrail")
+        yield _component(
+            f, _agent(f), "user input reaches the agent {c} without an input guardrail"
+        )
     tools = [t for t in f.of_kind("service", "tool-registry") if set(orchestrators) & f.reach([t])]
     if tools and not f.gated(tools, orchestrators, {"guardrail"}):
         yield _component(f, _agent(f), "tool results flow back into the agent {c} unscreened "
@@ -356,7 +376,9 @@ def agent_budget(f: Facts) -> Iterator[Violation]:
 
 
 def agent_escalation(f: Facts) -> Iterator[Violation]:
-    if f.is_agent and not (set(f.of_kind("human-review")) & f.reach(f.of_kind("agent-orchestrator"))):
+    if f.is_agent and not (
+        set(f.of_kind("human-review")) & f.reach(f.of_kind("agent-orchestrator"))
+    ):
         yield _component(f, _agent(f), "no escalation path: the agent {c} never hands a task "
                          "to a person (a human-review component it can reach)")  # fmt: skip
 
@@ -379,15 +401,22 @@ def cold_start(f: Facts) -> Iterator[Violation]:
 def training_serving_skew(f: Facts) -> Iterator[Violation]:
     for cid in f.of_kind(*FEATURE_COMPUTE_KINDS):
         for s, t in f.edges:
-            if s == cid and f.component(t).stage.value == "serving" and f.kinds[t] not in (
-                "feature-store-online", "kv-store", "cache", "vector-index", "search-index"
+            if (
+                s == cid
+                and f.component(t).stage.value == "serving"
+                and f.kinds[t]
+                not in ("feature-store-online", "kv-store", "cache", "vector-index", "search-index")
             ):
                 serving = f.component(t)
                 yield _component(f, cid, "{c} computes features straight into "
                                  f"'{serving.label}' ({t}), bypassing any feature store: training "
                                  "and serving compute them twice and drift apart")  # fmt: skip
     if f.online and not f.of_kind("feature-store-online") and f.of_kind(*FEATURE_COMPUTE_KINDS):
-        served = any(f.component(t).stage.value == "serving" for s, t in f.edges if f.kinds.get(s) in FEATURE_COMPUTE_KINDS)
+        served = any(
+            f.component(t).stage.value == "serving"
+            for s, t in f.edges
+            if f.kinds.get(s) in FEATURE_COMPUTE_KINDS
+        )
         if served:
             yield Violation(("components",), "online features without an online feature store")
 
@@ -400,15 +429,17 @@ def testing_in_production(f: Facts) -> Iterator[Violation]:
 def fallback(f: Facts) -> Iterator[Violation]:
     if not f.online:
         return
-    entry = f.reach(f.entry_points())
-    models = [m for m in f.of_kind(*MODEL_KINDS) if m in entry]
+    path = f.reach(f.entry_points(), requests_only=True)
+    deployed = [m.component for m in f.design.serving.models if m.component in path]
+    models = list(dict.fromkeys(deployed)) or [m for m in f.of_kind(*MODEL_KINDS) if m in path]
     if not models:
         return
-    precomputed = set(f.of_kind(*PRECOMPUTED_KINDS)) & entry
-    deployed = {m.component for m in f.design.serving.models if m.component}
-    if len(models) < 2 and not precomputed and len(deployed) < 2:
+    feeding = {s for s, t in f.request_edges if t in path}
+    backups = set(f.of_kind(*PRECOMPUTED_KINDS, "rules-engine", "search-index")) & (path | feeding)
+    if max(len(deployed), len(models)) < 2 and not backups:
         yield _component(f, models[0], "the request path depends on one model, {c}, with no "
-                         "fallback when it is down (a second model, precomputed results, a cache)")  # fmt: skip
+                         "fallback when it is down (a second deployed model, precomputed results "
+                         "in a cache or key-value store, rules, or keyword search on the path)")  # fmt: skip
 
 
 def pipelines(f: Facts) -> Iterator[Violation]:
@@ -463,11 +494,12 @@ def no_orphans(f: Facts) -> Iterator[Violation]:
 def serving_reachable(f: Facts) -> Iterator[Violation]:
     if not f.online:
         return
-    reached = f.reach(f.entry_points())
+    reached = f.reach(f.entry_points(), requests_only=True)
+    feeding = {s for s, t in f.request_edges if t in reached}  # a store a request reads
     for c in f.design.components:
-        if c.stage.value == "serving" and c.id not in reached:
-            yield _component(f, c.id, "{c} is a serving component no request reaches from the "
-                             "entry points along the flows")  # fmt: skip
+        if c.stage.value == "serving" and c.id not in reached | feeding:
+            yield _component(f, c.id, "{c} is a serving component no request path from an entry "
+                             "point reaches or reads")  # fmt: skip
 
 
 def registry_to_serving(f: Facts) -> Iterator[Violation]:
