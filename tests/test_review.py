@@ -204,3 +204,65 @@ def test_cli_review_of_a_broken_spec_exits_2(tmp_path: Path):
     spec.write_text("id: Bad\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["review", str(spec)])
     assert result.exit_code == 2 and "bad.yaml:1:1: id:" in result.stderr
+
+
+# --- the talk track and the likely follow-ups (mlsd_diagrams/interview.py) ---
+
+
+def _design(name: str):  # type: ignore[no-untyped-def]
+    from mlsd_diagrams.validate import validate
+
+    return validate(load_file(SPECS[name]))
+
+
+def _minutes(name: str) -> dict[str, int]:
+    from mlsd_diagrams.interview import talk_track
+
+    return {step.title: step.minutes for step in talk_track(_design(name)).steps}
+
+
+@pytest.mark.parametrize("spec", DESIGNS, ids=[d.stem for d in DESIGNS])
+def test_talk_track_fills_45_minutes_with_time_for_deep_dives_and_questions(spec: Path):
+    from mlsd_diagrams.interview import talk_track
+
+    track = talk_track(_design(spec.stem))
+    total = sum(s.minutes for s in track.steps) + track.deep_dive_minutes + track.question_minutes
+    assert total == 45 and all(s.minutes >= 2 for s in track.steps)
+    assert track.deep_dives and track.deep_dive_minutes > 0 and track.question_minutes > 0
+    assert not any("components, a" in s.cover or " sources, " in s.cover for s in track.steps)
+
+
+def test_talk_track_minutes_follow_what_the_design_stresses():
+    rag, ads, harm = (
+        _minutes(n) for n in ("rag-document-qa", "ad-click-prediction", "harmful-content-detection")
+    )
+    assert rag["Evaluation"] > ads["Evaluation"]  # RAG: evaluation and safety
+    assert ads["Model development"] > rag["Model development"]  # ads: calibration
+    assert harm["Monitoring"] > rag["Monitoring"]  # late labels and human review
+    assert (
+        _minutes("street-view-blurring")["Deployment and serving"] < ads["Deployment and serving"]
+    )
+
+
+def test_talking_points_are_drawn_from_the_spec():
+    from mlsd_diagrams.interview import talk_track
+
+    steps = talk_track(_design("ad-click-prediction")).steps
+    assert "2% positives" in steps[2].cover and "downsampling-correction" in steps[3].cover
+    assert "CTR" in steps[4].cover
+
+
+def test_follow_ups_differ_between_designs_and_mark_gaps():
+    from mlsd_diagrams.interview import follow_ups
+
+    rag = {f.question for f in follow_ups(_design("rag-document-qa"))}
+    ads = {f.question for f in follow_ups(_design("ad-click-prediction"))}
+    assert any("ignore your instructions" in q for q in rag) and not any("ignore" in q for q in ads)
+    assert any("downsampled" in q for q in ads) and not any("downsampled" in q for q in rag)
+    data = base_data("ad-click-prediction")
+    del data["model"]["calibration"]
+    from mlsd_diagrams.model import Design
+
+    answers = {f.question: f for f in follow_ups(Design.model_validate(data))}
+    calibration = next(a for q, a in answers.items() if "downsampled" in q)
+    assert calibration.gap and calibration.answer.startswith("Gap: model.calibration")
