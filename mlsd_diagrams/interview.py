@@ -240,13 +240,47 @@ def _fallback(f: Facts) -> str | None:
     if shared:
         m = shared[0]
         return f"{m.name}: {_first_sentence(m.role, 140)}." if m.role else f"{m.name}."
-    precomputed = {t for s, t in f.edges if f.kinds.get(t) == "kv-store"
-                   and any(x.kind.value == "batch" for x in f.design.flows if x.source == s and x.target == t)}  # fmt: skip
-    stores = f.of_kind("cache", "batch-prediction", "search-index") + sorted(precomputed)
+    stores = f.fallback_stores()
     if stores:
         names = ", ".join(f.component(c).label for c in stores)
         return f"Serve what does not need the model from {names} while it is down."
+    if f.of_kind("model-router"):
+        return (
+            f"{_labels(f, 'model-router')} sends requests to the other model ({_labels(f, 'llm')})."
+        )
     return None
+
+
+def _cold(f: Facts) -> str | None:
+    quoted = _first([o for o in f.design.serving.optimizations if "cold" in o.lower()])
+    if quoted:
+        return quoted
+    content = f.reach(f.of_kind("object-storage", "database", "document-parser")) & set(
+        f.of_kind("embedding-service", "batch-prediction")
+    )
+    if content:
+        names = ", ".join(f.component(c).label for c in sorted(content))
+        return f"New items are embedded from their content ({names}) before anyone interacts with them."
+    return _tradeoff(f, "explore-vs-exploit")
+
+
+def _batch_compute(f: Facts) -> str | None:
+    from .capacity import compute_rows
+
+    rows = compute_rows(f.design)
+    if not rows:
+        return None
+    row = rows[0]
+    inputs = "; ".join(f"{k} = {v}" for k, v in row.inputs)
+    return f"{row.name}: {row.display} ({row.formula}; {inputs})."
+
+
+def _missed(f: Facts) -> str | None:
+    online = ", ".join(m.name for m in f.design.evaluation.online[:2])
+    back = [x for x in f.design.flows if x.kind.value == "feedback" and x.label]
+    if not online or not back:
+        return None
+    return f"Online: {online}; they come back as {back[0].label} ({f.component(back[0].source).label} → {f.component(back[0].target).label})."
 
 
 def _backfill(f: Facts) -> str | None:
@@ -342,10 +376,10 @@ FOLLOW_UPS: tuple[FollowUp, ...] = (
              _RECSYS, lambda f: _tradeoff(f, "explore-vs-exploit"),
              "no exploration share or logged propensities; say how unseen items get shown and how training is de-biased"),
     FollowUp("cold-start", "A user or an item arrives with no history. What do you serve?",
-             _RECSYS, lambda f: _first([o for o in f.design.serving.optimizations if "cold" in o.lower()]) or _tradeoff(f, "explore-vs-exploit"),
+             _RECSYS, _cold,
              "no cold-start answer"),
     FollowUp("index", "The index no longer fits one machine. What changes?",
-             lambda f: bool(f.of_kind("vector-index")), lambda f: _tradeoff(f, "index-sharding-and-replication") or _tradeoff(f, "ann-vs-exact-search"),
+             lambda f: bool(f.of_kind("vector-index")) and (f.design.requirements.scale.items or 0) >= 1e7, lambda f: _tradeoff(f, "index-sharding-and-replication") or _tradeoff(f, "ann-vs-exact-search"),
              "no sharding or index-type choice"),
     FollowUp("calibration", "You downsampled negatives. How do the predictions become true probabilities again?",
              lambda f: f.design.data.negative_downsampling_rate is not None, _calibration,
@@ -371,6 +405,11 @@ FOLLOW_UPS: tuple[FollowUp, ...] = (
     FollowUp("escalation", "When does a person take over, and with what context?",
              lambda f: f.is_agent, lambda f: _guard(f, ("human-review",), "Hand-off to"),
              "no human hand-off drawn"),
+    FollowUp("missed-positive", "A case the model should have caught slips through. How would you find out, and how does the miss reach training?",
+             lambda f: (f.is_classification or "detection" in f.families) and not f.is_agent and not f.is_recsys_or_search, _missed,
+             "no feedback flow that turns misses into labels"),
+    FollowUp("batch-throughput", "How much hardware does the daily batch need, and how long does a backfill of the archive take?",
+             lambda f: not f.online, _batch_compute, "no throughput per GPU or core (serving.models)"),
     FollowUp("fallback", "The model server is down. What do users get?",
              lambda f: f.online, _fallback, "no fallback model or precomputed results"),
     FollowUp("backfill", "You add a feature. What does it cost to backfill it over the training window?",

@@ -105,6 +105,19 @@ class Facts:
         targets = {t for _, t in self.edges}
         return [c.id for c in self.design.components if c.id not in targets]
 
+    def fallback_stores(self) -> list[str]:
+        """Serving components that answer without the model: caches, keyword indexes,
+        key-value stores filled by a batch job, on (or read by) the request path."""
+        path = self.reach(self.entry_points(), requests_only=True)
+        path |= {s for s, t in self.request_edges if t in path}
+        batch_filled = {f.target for f in self.design.flows if f.kind.value == "batch"}
+        answering = {"cache", "search-index"}
+        return [
+            c.id for c in self.design.components
+            if c.id in path and c.stage.value == "serving"
+            and (c.kind in answering or (c.kind == "kv-store" and c.id in batch_filled))
+        ]  # fmt: skip
+
     # --- what kind of system this is, from categories and component kinds ---
 
     @cached_property

@@ -26,7 +26,6 @@ from .review_facts import (
     FEATURE_COMPUTE_KINDS,
     LOW_POSITIVE_RATE,
     MODEL_KINDS,
-    PRECOMPUTED_KINDS,
     RETRIEVER_KINDS,
     Facts,
     is_baseline,
@@ -434,12 +433,12 @@ def fallback(f: Facts) -> Iterator[Violation]:
     models = list(dict.fromkeys(deployed)) or [m for m in f.of_kind(*MODEL_KINDS) if m in path]
     if not models:
         return
-    feeding = {s for s, t in f.request_edges if t in path}
-    backups = set(f.of_kind(*PRECOMPUTED_KINDS, "rules-engine", "search-index")) & (path | feeding)
-    if max(len(deployed), len(models)) < 2 and not backups:
-        yield _component(f, models[0], "the request path depends on one model, {c}, with no "
-                         "fallback when it is down (a second deployed model, precomputed results "
-                         "in a cache or key-value store, rules, or keyword search on the path)")  # fmt: skip
+    second_model = len(deployed) > len(set(deployed))  # a fallback model in the same service
+    router = bool(set(f.of_kind("model-router")) & path)
+    if not (second_model or router or f.fallback_stores()):
+        yield _component(f, models[-1], "the request path depends on {c} with no fallback when "
+                         "it is down (a fallback model in the same service, a router to another "
+                         "model, a cache, a keyword index, or batch-filled results)")  # fmt: skip
 
 
 def pipelines(f: Facts) -> Iterator[Violation]:
