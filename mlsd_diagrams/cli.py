@@ -366,9 +366,10 @@ def new(design_id: str, case: str | None, folder: Path) -> None:
 def review(files: tuple[Path, ...], output_format: str, min_score: int | None) -> None:
     """Score designs against the signals interviewers look for, with a hint per finding.
 
-    Each finding points at the line of the spec to change. Scores are per step
-    (requirements, framing, data, model, evaluation, serving, monitoring, trade-offs,
-    graph) and overall, out of 100.
+    Each finding names its rule (code and name), its severity and the line of the spec
+    to change. A failing rule costs 15 (warning), 20 (error) or 40 (critical) points;
+    any critical finding caps the score at 60. Rules a design disables under
+    `review.disable` are listed with their reason.
 
     Example: mlsd review designs/*.yaml --min-score 80
     """
@@ -392,6 +393,8 @@ def _print_review(item) -> None:  # type: ignore[no-untyped-def]
     click.echo("  " + "  ".join(f"{step} {score}" for step, score in item.scores.items()))
     for finding in item.findings:
         click.echo(f"  {finding}")
+    for off in item.disabled:
+        click.echo(f"  disabled {off.code} [{off.rule}]: {off.reason}")
 
 
 @cli.command("export-code")

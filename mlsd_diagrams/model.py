@@ -746,6 +746,22 @@ class Capacity(Spec):
     """Tokens, prices and model shape of an LLM system."""
 
 
+class DisabledRule(Spec):
+    """A review rule turned off for this design, and why (the reason shows in the report)."""
+
+    rule: Annotated[str, Field(pattern=r"^([A-Z]{2}\d{2}|[a-z][a-z0-9-]*)$")]
+    """The rule's code (`EV04`) or name (`imbalance-metrics`); `mlsd review` lists them."""
+    reason: Annotated[str, Field(min_length=10, max_length=MAX_TEXT), AfterValidator(_check_text)]
+    """Why the rule does not apply to this design; shown beside the score."""
+
+
+class ReviewConfig(Spec):
+    """How `mlsd review` treats this design."""
+
+    disable: list[DisabledRule] = []
+    """Rules that do not apply here, each with its reason."""
+
+
 class Component(Spec):
     """A box of the diagram."""
 
@@ -844,6 +860,8 @@ class Design(Spec):
     """The arrows between components."""
     diagram: DiagramSpec = DiagramSpec()
     """Theme, legend and views of the diagrams."""
+    review: ReviewConfig = ReviewConfig()
+    """Review rules disabled for this design, each with its reason."""
 
 
 def json_schema() -> dict[str, Any]:

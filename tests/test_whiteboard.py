@@ -244,7 +244,7 @@ def test_mlsd_check_reports_figures_and_fails_only_when_strict(tmp_path: Path):
     from mlsd_diagrams.check import check_design
 
     measured = check_design(load_design(PINNED))[0].figures
-    assert overview_figures["nodes"] == 16
+    assert overview_figures["nodes"] == 18  # 18 components (three candidate generators)
     assert overview_figures["crossings"] == measured.crossings  # the report carries the figure
     broken = tmp_path / "broken.yaml"
     broken.write_text("id: x\n")

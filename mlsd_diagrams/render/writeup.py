@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..capacity import capacity
 from ..estimates import estimates, format_count, format_duration, format_share
 from ..graph import Graph
+from ..interview import follow_ups, talk_track
 from ..model import Design, Scale
 from ..tradeoffs import lookup
 from . import style
@@ -16,26 +16,6 @@ from .mermaid import charts, to_mermaid
 from .templating import environment, render_template
 
 TEMPLATE = "writeup.md.j2"
-
-
-@dataclass(frozen=True)
-class TalkStep:
-    number: int
-    title: str
-    minutes: int
-    cover: str
-
-
-# Minutes per step of a 45-minute answer: most time where interviewers probe most.
-MINUTES = (
-    ("Clarify requirements", 5),
-    ("Frame as an ML task", 4),
-    ("Data preparation", 7),
-    ("Model development", 9),
-    ("Evaluation", 5),
-    ("Deployment and serving", 10),
-    ("Monitoring", 5),
-)
 
 
 def to_markdown(
@@ -62,7 +42,8 @@ def context(design: Design, graph: Graph, image: str | None) -> dict[str, Any]:
         "tradeoffs": [
             _tradeoff(design, choice.name) | {"choice": choice} for choice in design.tradeoffs
         ],
-        "talk_track": talk_track(design, graph),
+        "talk_track": talk_track(design),
+        "follow_ups": follow_ups(design),
         "mermaid": to_mermaid(graph),
         "mermaid_charts": mermaid_charts(design, graph),
     }
@@ -141,30 +122,4 @@ def _request_path(graph: Graph, labels: dict[str, str]) -> list[dict[str, str]]:
             "label": edge.label or "",
         }
         for edge in numbered
-    ]
-
-
-def talk_track(design: Design, graph: Graph) -> list[TalkStep]:
-    covers = _covers(design, graph)
-    return [
-        TalkStep(number, title, minutes, covers[number - 1])
-        for number, (title, minutes) in enumerate(MINUTES, start=1)
-    ]
-
-
-def _covers(design: Design, graph: Graph) -> list[str]:
-    scale = design.requirements.scale.model_dump(exclude_none=True)
-    path = " → ".join(step.name for step in design.model.path) or "baseline first"
-    steps = sum(1 for e in graph.edges if e.step)
-    return [
-        f"business objective, {len(scale)} scale numbers, constraints",
-        f"ML objective, input → output, {', '.join(c.value for c in design.framing.category)}",
-        f"{len(design.data.sources)} sources, labels, {len(design.data.features)} features",
-        path,
-        f"{len(design.evaluation.offline)} offline and {len(design.evaluation.online)} "
-        "online metrics",
-        f"{len(graph.nodes)} components, a {steps}-step request path, "
-        f"{len(design.serving.pipelines)} pipelines",
-        f"{len(design.monitoring.ml) + len(design.monitoring.operational)} signals, "
-        f"{len(design.monitoring.alerts)} alerts",
     ]
