@@ -18,7 +18,7 @@ WATCHED_SUFFIXES = (".yaml", ".yml", ".j2", ".css", ".js")
 
 def watch(
     targets: Iterable[Path],
-    job: Callable[[], None],
+    job: Callable[[], object],
     announce: Callable[[list[Path]], None],
     stop: threading.Event | None = None,
 ) -> None:
@@ -33,7 +33,7 @@ def watch(
 
 def _watch_until_stopped(
     targets: list[Path],
-    job: Callable[[], None],
+    job: Callable[[], object],
     announce: Callable[[list[Path]], None],
     stop: threading.Event | None,
 ) -> None:

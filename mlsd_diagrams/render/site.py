@@ -143,9 +143,13 @@ class Card:
 def _parser() -> Any:
     from markdown_it import MarkdownIt
 
-    parser = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
-    parser.validateLink = lambda url: bool(_SAFE_LINK.match(url.strip()))
-    return parser
+    class SafeLinks(MarkdownIt):
+        """CommonMark that keeps only the links _SAFE_LINK allows."""
+
+        def validateLink(self, url: str) -> bool:  # markdown-it's hook, by its name
+            return bool(_SAFE_LINK.match(url.strip()))
+
+    return SafeLinks("commonmark", {"html": False, "linkify": False}).enable("table")
 
 
 def markdown_to_html(markdown: str) -> str:
