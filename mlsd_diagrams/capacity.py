@@ -11,6 +11,7 @@ only when the spec states its inputs; the few fallbacks (utilisation 0.6, index 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .estimates import (
@@ -60,7 +61,9 @@ def ms(value: float) -> str:
     return f"{format_count(value)} ms" if value < 1000 else format_duration(value / 1000)
 
 
-def assumed(value: float | None, fallback: float, fmt=format_count) -> tuple[float, str]:
+def assumed(
+    value: float | None, fallback: float, fmt: Callable[[float], str] = format_count
+) -> tuple[float, str]:
     """A stated input, or the fallback labelled as an assumption."""
     if value is None:
         return fallback, f"{fmt(fallback)} (assumed)"

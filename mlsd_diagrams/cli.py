@@ -502,8 +502,8 @@ def check(
 
     Example: mlsd check designs/*.yaml --strict
     """
-    from .build import load_design
-    from .check import Thresholds, as_json, check_design, format_report
+    from .check import Thresholds, ViewCheck, as_json, check_design, format_report
+    from .validate import load_design
 
     unset = Thresholds()
     limits = Thresholds(
@@ -513,7 +513,7 @@ def check(
         min_label_px=_given(min_label_px, unset.min_label_px),
     )
 
-    def measured(path: Path) -> list:
+    def measured(path: Path) -> list[ViewCheck]:
         return check_design(load_design(path), theme, limits)
 
     results = [_attempt(measured, path) for path in files]

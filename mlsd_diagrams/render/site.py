@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+
     from ..model import Design
 from ..errors import UsageError, printable
 from ..resources import TEMPLATES_DIR
@@ -140,7 +142,7 @@ class Card:
         return cls(**{**data, "tags": tuple(data["tags"])})
 
 
-def _parser() -> Any:
+def _parser() -> MarkdownIt:
     from markdown_it import MarkdownIt
 
     class SafeLinks(MarkdownIt):
@@ -153,7 +155,8 @@ def _parser() -> Any:
 
 
 def markdown_to_html(markdown: str) -> str:
-    return _parser().render(markdown)
+    html: str = _parser().render(markdown)  # typed Any: a renderer may be swapped in
+    return html
 
 
 def writeup_html(markdown: str, mermaid: bool = True) -> str:
