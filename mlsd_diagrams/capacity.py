@@ -11,6 +11,7 @@ only when the spec states its inputs; the few fallbacks (utilisation 0.6, index 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .estimates import (
@@ -60,7 +61,9 @@ def ms(value: float) -> str:
     return f"{format_count(value)} ms" if value < 1000 else format_duration(value / 1000)
 
 
-def assumed(value: float | None, fallback: float, fmt=format_count) -> tuple[float, str]:
+def assumed(
+    value: float | None, fallback: float, fmt: Callable[[float], str] = format_count
+) -> tuple[float, str]:
     """A stated input, or the fallback labelled as an assumption."""
     if value is None:
         return fallback, f"{fmt(fallback)} (assumed)"
@@ -215,7 +218,9 @@ def _reembed(design: Design) -> Estimate | None:
 # --- vector index ---
 
 
-def index_bytes(kind: str, items: float, dim: float, m: float | None, links: float | None):
+def index_bytes(
+    kind: str, items: float, dim: float, m: float | None, links: float | None
+) -> float | None:
     """Bytes of one index type for N vectors of dimension d; None when an input is missing."""
     codebook = 256 * dim * 4  # m sub-quantisers × 256 centroids × d/m fp32 values
     flat = {"flat-fp32": 4, "flat-fp16": 2, "flat-int8": 1}
@@ -226,8 +231,13 @@ def index_bytes(kind: str, items: float, dim: float, m: float | None, links: flo
     if kind == "ivf-pq":
         return None if m is None else items * (m + IVF_ID_BYTES) + codebook
     if kind == "hnsw":
-        return None if links is None else items * (4 * dim + HNSW_LINK_BYTES * links)
+        return None if links is None else hnsw_bytes(items, dim, links)
     raise ValueError(kind)
+
+
+def hnsw_bytes(items: float, dim: float, links: float) -> float:
+    """An HNSW graph keeps every full fp32 vector and its links."""
+    return items * (4 * dim + HNSW_LINK_BYTES * links)
 
 
 INDEX_FORMULAS = {
@@ -303,28 +313,30 @@ def log_rows(design: Design) -> list[Estimate]:
 
 
 def retained_log(design: Design) -> Estimate | None:
-    scale, stated = design.requirements.scale, design.capacity
-    if None in (scale.events_per_day, stated.log_bytes_per_event, stated.log_retention_days):
+    events = design.requirements.scale.events_per_day
+    per_event, days = design.capacity.log_bytes_per_event, design.capacity.log_retention_days
+    if events is None or per_event is None or days is None:
         return None
-    value = scale.events_per_day * stated.log_bytes_per_event * stated.log_retention_days
+    value = events * per_event * days
     inputs = (
-        ("events per day", format_count(scale.events_per_day)),
-        ("bytes per event", format_bytes(stated.log_bytes_per_event)),
-        ("retention", f"{format_count(stated.log_retention_days)} days"),
+        ("events per day", format_count(events)),
+        ("bytes per event", format_bytes(per_event)),
+        ("retention", f"{format_count(days)} days"),
     )
     formula = "events per day × bytes per event × retention days"
     return Estimate("Event log retained", formula, inputs, value, format_bytes(value))
 
 
 def replay_time(design: Design) -> Estimate | None:
-    scale, stated = design.requirements.scale, design.capacity
-    if None in (scale.events_per_day, stated.log_retention_days, stated.replay_events_per_second):
+    events = design.requirements.scale.events_per_day
+    days, speed = design.capacity.log_retention_days, design.capacity.replay_events_per_second
+    if events is None or days is None or speed is None:
         return None
-    value = scale.events_per_day * stated.log_retention_days / stated.replay_events_per_second
+    value = events * days / speed
     inputs = (
-        ("events per day", format_count(scale.events_per_day)),
-        ("retention", f"{format_count(stated.log_retention_days)} days"),
-        ("replay speed", f"{format_count(stated.replay_events_per_second)} events/s"),
+        ("events per day", format_count(events)),
+        ("retention", f"{format_count(days)} days"),
+        ("replay speed", f"{format_count(speed)} events/s"),
     )
     formula = "retention days × events per day ÷ replay events/s"
     display = f"{format_count(value / 3600)} h"
@@ -354,8 +366,8 @@ def feature_store_rows(design: Design) -> list[Estimate]:
         rows.append(Estimate(entity.name.capitalize(), formula, inputs, value, format_bytes(value)))
     if len(rows) > 1:
         total = sum(row.value for row in rows)
-        inputs = tuple((row.name.lower(), row.display) for row in rows)
-        rows.append(Estimate("All entity types", "sum", inputs, total, format_bytes(total)))
+        parts = tuple((row.name.lower(), row.display) for row in rows)
+        rows.append(Estimate("All entity types", "sum", parts, total, format_bytes(total)))
     return rows
 
 
@@ -452,15 +464,18 @@ def daily_cost(design: Design) -> Estimate | None:
 
 def _kv_cache(design: Design, tokens: float) -> Estimate | None:
     llm = design.capacity.llm
-    if llm is None or None in (llm.layers, llm.kv_heads, llm.head_dim, llm.kv_bytes):
+    if llm is None:
         return None
-    per_token = 2 * llm.layers * llm.kv_heads * llm.head_dim * llm.kv_bytes
+    layers, heads, head_dim, width = llm.layers, llm.kv_heads, llm.head_dim, llm.kv_bytes
+    if layers is None or heads is None or head_dim is None or width is None:
+        return None
+    per_token = 2 * layers * heads * head_dim * width
     value = per_token * tokens
     inputs = (
-        ("layers", format_count(llm.layers)),
-        ("KV heads", format_count(llm.kv_heads)),
-        ("head dim", format_count(llm.head_dim)),
-        ("bytes", format_count(llm.kv_bytes)),
+        ("layers", format_count(layers)),
+        ("KV heads", format_count(heads)),
+        ("head dim", format_count(head_dim)),
+        ("bytes", format_count(width)),
         ("tokens", format_count(tokens)),
     )
     formula = "2 × layers × KV heads × head dim × bytes × tokens"
@@ -514,13 +529,13 @@ def review_rows(design: Design) -> list[Estimate]:
     if stated.reviewer_items_per_hour is not None:
         hours, hours_text = assumed(stated.reviewer_hours_per_day, ASSUMED_REVIEWER_HOURS)
         reviewers = math.ceil(per_day / (stated.reviewer_items_per_hour * hours))
-        inputs = (
+        staffing = (
             ("items per day", format_count(per_day)),
             ("items per reviewer-hour", format_count(stated.reviewer_items_per_hour)),
             ("hours per day", hours_text),
         )
         formula = "⌈items ÷ (items per reviewer-hour × hours per day)⌉"
-        rows.append(Estimate("Reviewers", formula, inputs, reviewers, format_count(reviewers)))
+        rows.append(Estimate("Reviewers", formula, staffing, reviewers, format_count(reviewers)))
     return rows
 
 

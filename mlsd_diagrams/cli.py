@@ -14,21 +14,27 @@ import os
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from . import __version__
 from .errors import MlsdError, UsageError, path_problem, printable, shown
 
+if TYPE_CHECKING:
+    from .build import Rendered
+    from .portfolio import Summary
+    from .review import Review
+
 T = TypeVar("T")
+Command = TypeVar("Command", bound=Callable[..., Any])
 # readable=False: an unreadable spec is reported by the loader, located (file:1:1)
 FILES = click.argument(
     "files", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False)
 )
 
 
-def output_option(help_text: str) -> Callable[[T], T]:
+def output_option(help_text: str) -> Callable[[Command], Command]:
     return click.option(
         "-o",
         "--output",
@@ -144,7 +150,7 @@ def render(
 
     chosen = _formats(formats)
 
-    def job() -> list[object]:
+    def job() -> list[Rendered | MlsdError]:
         results = [_attempt(render_file, path, output, chosen, templates, theme) for path in files]
         for rendered in results:
             if not isinstance(rendered, MlsdError):
@@ -215,7 +221,14 @@ def build(
         sys.exit(code)
 
 
-def _build_with_progress(build_portfolio, designs_dir, output, jobs, templates, theme):  # type: ignore[no-untyped-def]
+def _build_with_progress(
+    build_portfolio: Callable[..., Summary],
+    designs_dir: Path,
+    output: Path,
+    jobs: int | None,
+    templates: Path | None,
+    theme: str | None,
+) -> Summary:
     from .load import spec_files
 
     count = len(spec_files(designs_dir)) if designs_dir.is_dir() else 0
@@ -289,16 +302,18 @@ def serve(
     import webbrowser
     from contextlib import nullcontext
 
-    from .portfolio import Summary
     from .serve import Hooks, LiveSite, listen, url_of
     from .serve import serve as run
 
     sock = _attempt(listen, host, port, allow_remote)
     if isinstance(sock, MlsdError):
         sys.exit(sock.exit_code)
-    scratch = tempfile.TemporaryDirectory(prefix="mlsd-serve-") if output is None else None
+    scratch: tempfile.TemporaryDirectory[str] | None = None
+    if output is None:  # a scratch folder stands in for a missing --output
+        scratch = tempfile.TemporaryDirectory(prefix="mlsd-serve-")
+        output = Path(scratch.name)
     with sock, scratch or nullcontext():
-        site = LiveSite(designs_dir, Path(scratch.name) if scratch else output, templates, theme)
+        site = LiveSite(designs_dir, output, templates, theme)
         summary = _attempt(site.build, None)  # the first build renders in parallel
         if isinstance(summary, MlsdError):
             sys.exit(summary.exit_code)
@@ -387,7 +402,7 @@ def review(files: tuple[Path, ...], output_format: str, min_score: int | None) -
         sys.exit(1)
 
 
-def _print_review(item) -> None:  # type: ignore[no-untyped-def]
+def _print_review(item: Review) -> None:
     colour = "green" if item.score >= 90 else "yellow" if item.score >= 70 else "red"
     click.secho(f"{item.file}: {item.score}/100 ({item.design_id})", fg=colour, bold=True)
     click.echo("  " + "  ".join(f"{step} {score}" for step, score in item.scores.items()))
@@ -492,18 +507,18 @@ def check(
 
     Example: mlsd check designs/*.yaml --strict
     """
-    from .build import load_design
-    from .check import Thresholds, as_json, check_design, format_report
+    from .check import Thresholds, ViewCheck, as_json, check_design, format_report
+    from .validate import load_design
 
-    given = {
-        "max_nodes": max_nodes,
-        "max_crossings": max_crossings,
-        "max_aspect_ratio": max_aspect,
-        "min_label_px": min_label_px,
-    }
-    limits = Thresholds(**{name: value for name, value in given.items() if value is not None})
+    unset = Thresholds()
+    limits = Thresholds(
+        max_nodes=_given(max_nodes, unset.max_nodes),
+        max_crossings=_given(max_crossings, unset.max_crossings),
+        max_aspect_ratio=_given(max_aspect, unset.max_aspect_ratio),
+        min_label_px=_given(min_label_px, unset.min_label_px),
+    )
 
-    def measured(path: Path) -> list:
+    def measured(path: Path) -> list[ViewCheck]:
         return check_design(load_design(path), theme, limits)
 
     results = [_attempt(measured, path) for path in files]
@@ -520,6 +535,11 @@ def check(
         _exit(results)
     if strict and warned:
         sys.exit(1)
+
+
+def _given(value: T | None, default: T) -> T:
+    """An option's value, or the default when it was not given."""
+    return default if value is None else value
 
 
 def _relative(path: Path, folder: Path) -> str:

@@ -59,26 +59,38 @@ def estimates(scale: Scale, data: Data | None = None) -> list[Estimate]:
     rows += [row for row in (average, peak) if row is not None]
     load = average or peak
     if load is not None and scale.candidates_per_request is not None:
-        rows.append(_ranking_load(scale, load))
+        rows.append(_ranking_load(load, scale.candidates_per_request))
     if scale.new_items_per_day is not None:
-        rows.append(_new_items_per_second(scale))
-    if scale.items is not None and scale.embedding_dim is not None:
-        rows.append(_embeddings_fp32(scale))
-    if scale.items is not None and scale.pq_bytes_per_vector is not None:
-        rows.append(_embeddings_pq(scale))
-    if scale.items is not None and scale.embedding_dim is not None and scale.hnsw_links is not None:
-        rows.append(_hnsw_index(scale))
+        rows.append(_new_items_per_second(scale.new_items_per_day))
+    items, dim = scale.items, scale.embedding_dim
+    if items is not None and dim is not None:
+        rows.append(_embeddings_fp32(items, dim))
+    if items is not None and scale.pq_bytes_per_vector is not None:
+        rows.append(_embeddings_pq(items, scale.pq_bytes_per_vector))
+    if items is not None and dim is not None and scale.hnsw_links is not None:
+        rows.append(_hnsw_index(items, dim, scale.hnsw_links))
     if scale.feature_entities is not None and scale.features_per_entity is not None:
-        rows.append(_feature_store(scale))
+        rows.append(_feature_store(scale, scale.feature_entities, scale.features_per_entity))
     if scale.events_per_day is not None and scale.training_row_bytes is not None:
+        logged = _Logged(scale.events_per_day, scale.training_row_bytes)
         kept = _kept_share(data)
         if kept is not None:
-            rows.append(_logged_per_day(scale))
-        per_day = _training_per_day(scale) if kept is None else _downsampled_per_day(scale, kept)
+            rows.append(_logged_per_day(logged))
+        per_day = (
+            _training_per_day(scale, logged) if kept is None else _downsampled_per_day(logged, kept)
+        )
         rows.append(per_day)
         if scale.training_retention_days is not None:
-            rows.append(_training_retained(scale, per_day))
+            rows.append(_training_retained(per_day, scale.training_retention_days))
     return rows
+
+
+@dataclass(frozen=True)
+class _Logged:
+    """The two inputs every training-data estimate needs, once both are known."""
+
+    events_per_day: float
+    row_bytes: float
 
 
 def format_count(value: float) -> str:
@@ -170,8 +182,7 @@ def _peak_qps(scale: Scale, qps: Estimate) -> Estimate:
     return Estimate("Peak QPS", formula, inputs, value, f"{format_count(value)} QPS")
 
 
-def _ranking_load(scale: Scale, qps: Estimate) -> Estimate:
-    candidates = scale.candidates_per_request
+def _ranking_load(qps: Estimate, candidates: float) -> Estimate:
     value = qps.value * candidates
     rate = "average QPS" if qps.name == "Average QPS" else qps.name.lower()
     inputs = (
@@ -184,8 +195,7 @@ def _ranking_load(scale: Scale, qps: Estimate) -> Estimate:
     return Estimate("Ranking load", formula, inputs, value, f"{format_count(value)} scorings/s")
 
 
-def _new_items_per_second(scale: Scale) -> Estimate:
-    per_day = scale.new_items_per_day
+def _new_items_per_second(per_day: float) -> Estimate:
     value = per_day / SECONDS_PER_DAY
     inputs = (("new items per day", format_count(per_day)),)
     formula = "new items per day / 86,400 s"
@@ -194,31 +204,30 @@ def _new_items_per_second(scale: Scale) -> Estimate:
     )
 
 
-def _embeddings_fp32(scale: Scale) -> Estimate:
-    value = scale.items * scale.embedding_dim * FP32_BYTES
+def _embeddings_fp32(items: float, dim: float) -> Estimate:
+    value = items * dim * FP32_BYTES
     inputs = (
-        ("items", format_count(scale.items)),
-        ("embedding dim", format_count(scale.embedding_dim)),
+        ("items", format_count(items)),
+        ("embedding dim", format_count(dim)),
     )
     formula = "items × embedding dim × 4 B (fp32)"
     return Estimate("Embedding storage (fp32)", formula, inputs, value, format_bytes(value))
 
 
-def _embeddings_pq(scale: Scale) -> Estimate:
-    value = scale.items * scale.pq_bytes_per_vector
+def _embeddings_pq(items: float, pq_bytes: float) -> Estimate:
+    value = items * pq_bytes
     inputs = (
-        ("items", format_count(scale.items)),
-        ("PQ bytes per vector", format_bytes(scale.pq_bytes_per_vector)),
+        ("items", format_count(items)),
+        ("PQ bytes per vector", format_bytes(pq_bytes)),
     )
     formula = "items × PQ bytes per vector"
     return Estimate("Embedding storage (PQ)", formula, inputs, value, format_bytes(value))
 
 
-def _hnsw_index(scale: Scale) -> Estimate:
-    dim, links = scale.embedding_dim, scale.hnsw_links
-    value = scale.items * (FP32_BYTES * dim + HNSW_LINK_BYTES * links)
+def _hnsw_index(items: float, dim: float, links: float) -> Estimate:
+    value = items * (FP32_BYTES * dim + HNSW_LINK_BYTES * links)
     inputs = (
-        ("items", format_count(scale.items)),
+        ("items", format_count(items)),
         ("embedding dim", format_count(dim)),
         ("HNSW links", format_count(links)),
     )
@@ -226,17 +235,17 @@ def _hnsw_index(scale: Scale) -> Estimate:
     return Estimate("HNSW index", formula, inputs, value, format_bytes(value))
 
 
-def _feature_store(scale: Scale) -> Estimate:
+def _feature_store(scale: Scale, entities: float, per_entity: float) -> Estimate:
     width, width_text = _or_default(
         scale.bytes_per_feature, DEFAULT_BYTES_PER_FEATURE, format_bytes
     )
     replicas, replicas_text = _or_default(
         scale.feature_replicas, DEFAULT_FEATURE_REPLICAS, format_count
     )
-    value = scale.feature_entities * scale.features_per_entity * width * replicas
+    value = entities * per_entity * width * replicas
     inputs = (
-        ("entities", format_count(scale.feature_entities)),
-        ("features per entity", format_count(scale.features_per_entity)),
+        ("entities", format_count(entities)),
+        ("features per entity", format_count(per_entity)),
         ("bytes per feature", width_text),
         ("replicas", replicas_text),
     )
@@ -244,14 +253,14 @@ def _feature_store(scale: Scale) -> Estimate:
     return Estimate("Online feature store", formula, inputs, value, format_bytes(value))
 
 
-def _training_per_day(scale: Scale) -> Estimate:
+def _training_per_day(scale: Scale, logged: _Logged) -> Estimate:
     rate, rate_text = _or_default(
         scale.training_sampling_rate, DEFAULT_TRAINING_SAMPLING_RATE, format_count
     )
-    value = scale.events_per_day * scale.training_row_bytes * rate
+    value = logged.events_per_day * logged.row_bytes * rate
     inputs = (
-        ("events per day", format_count(scale.events_per_day)),
-        ("row size", format_bytes(scale.training_row_bytes)),
+        ("events per day", format_count(logged.events_per_day)),
+        ("row size", format_bytes(logged.row_bytes)),
         ("sampling rate", rate_text),
     )
     formula = "events per day × row size × sampling rate"
@@ -266,23 +275,23 @@ def _kept_share(data: Data | None) -> tuple[float, float] | None:
     return data.positive_rate, data.negative_downsampling_rate
 
 
-def _logged_per_day(scale: Scale) -> Estimate:
-    value = scale.events_per_day * scale.training_row_bytes
+def _logged_per_day(logged: _Logged) -> Estimate:
+    value = logged.events_per_day * logged.row_bytes
     inputs = (
-        ("events per day", format_count(scale.events_per_day)),
-        ("row size", format_bytes(scale.training_row_bytes)),
+        ("events per day", format_count(logged.events_per_day)),
+        ("row size", format_bytes(logged.row_bytes)),
     )
     formula = "events per day × row size (before downsampling)"
     return Estimate("Logged examples per day", formula, inputs, value, f"{format_bytes(value)}/day")
 
 
-def _downsampled_per_day(scale: Scale, kept: tuple[float, float]) -> Estimate:
+def _downsampled_per_day(logged: _Logged, kept: tuple[float, float]) -> Estimate:
     positive, rate = kept
     share = positive + rate * (1 - positive)
-    value = scale.events_per_day * scale.training_row_bytes * share
+    value = logged.events_per_day * logged.row_bytes * share
     inputs = (
-        ("events per day", format_count(scale.events_per_day)),
-        ("row size", format_bytes(scale.training_row_bytes)),
+        ("events per day", format_count(logged.events_per_day)),
+        ("row size", format_bytes(logged.row_bytes)),
         ("positive rate p", format_share(positive)),
         ("negatives kept w", format_share(rate)),
     )
@@ -291,8 +300,7 @@ def _downsampled_per_day(scale: Scale, kept: tuple[float, float]) -> Estimate:
     return Estimate("Training data per day", formula, inputs, value, display)
 
 
-def _training_retained(scale: Scale, per_day: Estimate) -> Estimate:
-    days = scale.training_retention_days
+def _training_retained(per_day: Estimate, days: float) -> Estimate:
     value = per_day.value * days
     inputs = (("training data per day", per_day.display), ("retention days", format_count(days)))
     formula = "training data per day × retention days"

@@ -14,7 +14,7 @@ import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn, Protocol, TypeGuard
 
 import yaml
 
@@ -255,9 +255,9 @@ class _Builder:
         `- PCI-DSS: card data` (a list item read as a mapping), `{label: a, b}` (`b` a key)."""
         plain = [(k, v) for k, v in entries if _plain(k) and _plain(v)]
         if not flow and len(entries) == 1 == len(plain) and path and isinstance(path[-1], int):
-            key, value = plain[0]
-            if key.start_mark.line == value.end_mark.line:
-                text = _quote(f"{key.value}: {value.value}")
+            only_key, only_value = plain[0]
+            if _known(only_key.start_mark).line == _known(only_value.end_mark).line:
+                text = _quote(f"{only_key.value}: {only_value.value}")
                 self.hints[path] = f"its ': ' makes it a mapping; to keep it text, quote it: {text}"
         for (before, before_value), (key, value) in zip(entries, entries[1:], strict=False):
             if flow and _plain(key) and _implicit_empty(value) and _plain(before_value):
@@ -273,27 +273,30 @@ class _Builder:
     def _refuse_anchors_and_tags(self, event: yaml.Event) -> None:
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             self._stop(event, "YAML anchors and aliases (&, *) are not allowed; repeat the value")
-        if getattr(event, "tag", None):
+        tag = getattr(event, "tag", None)
+        if tag:
             self._stop(
-                event, f"YAML tags are not allowed (found '{shown(event.tag, 80)}'); remove the tag"
+                event, f"YAML tags are not allowed (found '{shown(tag, 80)}'); remove the tag"
             )
 
     def _add(self, mark: Mark, path: KeyPath, message: str) -> None:
         self.problems.append(Problem(self.source, mark.line, mark.column, dotted(path), message))
 
-    def _stop(self, event: yaml.Event, message: str) -> None:
+    def _stop(self, event: yaml.Event, message: str) -> NoReturn:
         mark = _mark(event)
         self.problems.append(Problem(self.source, mark.line, mark.column, "", message))
         raise _Stop
 
 
-def _plain(event: yaml.Event) -> bool:
+def _plain(event: yaml.Event) -> TypeGuard[yaml.ScalarEvent]:
     return isinstance(event, yaml.ScalarEvent) and not event.style
 
 
 def _implicit_empty(event: yaml.Event) -> bool:
     """A key written alone in a flow mapping (`{a: 1, b}`): its value is an empty scalar."""
-    return _plain(event) and event.value == "" and event.start_mark.index == event.end_mark.index
+    if not _plain(event) or event.value != "":
+        return False
+    return _known(event.start_mark).index == _known(event.end_mark).index
 
 
 def _quote(text: str) -> str:
@@ -301,7 +304,24 @@ def _quote(text: str) -> str:
 
 
 def _mark(event: yaml.Event) -> Mark:
-    return Mark(event.start_mark.line + 1, event.start_mark.column + 1)
+    start = _known(event.start_mark)
+    return Mark(start.line + 1, start.column + 1)
+
+
+class _YamlMark(Protocol):
+    """A 0-based position PyYAML puts on an event (its pure-Python and C marks alike)."""
+
+    index: int
+    line: int
+    column: int
+
+
+def _known(mark: _YamlMark | None) -> _YamlMark:
+    """The parser marks every event it emits; the stubs allow None only because an event
+    can also be built by hand."""
+    if mark is None:
+        raise ValueError("a YAML event without a position")
+    return mark
 
 
 class _Peekable:

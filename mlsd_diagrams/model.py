@@ -228,7 +228,7 @@ def _parse_duration(value: Any) -> Any:
         if match and match.group(2) in DURATION_UNITS:
             return float(match.group(1)) * DURATION_UNITS[match.group(2)]
         if match:
-            units = ", ".join(sorted(set(DURATION_UNITS), key=DURATION_UNITS.get))
+            units = ", ".join(sorted(set(DURATION_UNITS), key=DURATION_UNITS.__getitem__))
             message = f"unknown time unit '{match.group(2)}'; use one of {units}"
             raise PydanticCustomError("duration_unit", message)
         return _parse_count(value)

@@ -42,6 +42,9 @@ from .write import clean_own, clean_stale, locked, output_folder, real_folder, w
 if TYPE_CHECKING:
     from .model import Design
 
+Manifest = dict[str, dict[str, Any]]
+"""Design id → its entry in the build manifest (a JSON object: source, digest, card, files)."""
+
 MANIFEST = ".mlsd-build.json"
 LOCK = ".mlsd-build.lock"
 LOCK_TIMEOUT_SECONDS = 600.0
@@ -178,7 +181,7 @@ def _counts(path: Path) -> bool:
 
 
 def _plan(
-    specs: list[Path], output_dir: Path, manifest: dict[str, dict], fingerprint: str
+    specs: list[Path], output_dir: Path, manifest: Manifest, fingerprint: str
 ) -> tuple[list[_Job], list[Outcome]]:
     """Unchanged specs are skipped first (their ids come from the manifest); the others are
     loaded and validated, and one whose id is taken fails."""
@@ -375,11 +378,11 @@ def _stage_site_files(
     return [thumbnail, spec, page, chapter]
 
 
-def _entries(manifest: dict[str, dict], todo: list[_Job], outcomes: list[Outcome]) -> dict:
+def _entries(manifest: Manifest, todo: list[_Job], outcomes: list[Outcome]) -> Manifest:
     """The manifest after this build: built and skipped designs, and the last good build of
     a design whose spec is broken now (its output stays until the spec is fixed)."""
     jobs = {job.design.id: job for job in todo}
-    entries: dict[str, dict] = {}
+    entries: Manifest = {}
     for outcome in outcomes:
         if outcome.status == "skipped" and outcome.design_id:
             entries[outcome.design_id] = manifest[outcome.design_id]
@@ -398,7 +401,7 @@ def _entries(manifest: dict[str, dict], todo: list[_Job], outcomes: list[Outcome
     return dict(sorted(entries.items()))
 
 
-def _remove_stale(output_dir: Path, manifest: dict[str, dict], entries: dict) -> None:
+def _remove_stale(output_dir: Path, manifest: Manifest, entries: Manifest) -> None:
     for design_id in sorted(set(manifest) - set(entries)):
         folder = output_dir / design_id
         if folder.is_dir() and not folder.is_symlink():
@@ -407,7 +410,7 @@ def _remove_stale(output_dir: Path, manifest: dict[str, dict], entries: dict) ->
 
 def _write_site(
     output_dir: Path,
-    entries: dict,
+    entries: Manifest,
     templates: Path | None,
     config: site.SiteConfig,
     book: str | None,
@@ -425,7 +428,7 @@ def _write_site(
 
 def _write_book(
     output_dir: Path,
-    entries: dict,
+    entries: Manifest,
     templates: Path | None,
     config: site.SiteConfig,
     fingerprint: str,
@@ -458,7 +461,7 @@ def _read_text(path: Path) -> str:
         return ""
 
 
-def _read_manifest(output_dir: Path) -> dict[str, dict]:
+def _read_manifest(output_dir: Path) -> Manifest:
     """The designs of the last build; an entry that does not look like ours is dropped (its
     design is then rebuilt), so a tampered manifest never names a path outside the folder."""
     try:
@@ -490,7 +493,7 @@ def _sound_entry(design_id: object, entry: object) -> bool:
     return all(isinstance(name, str) and _FILE_NAME.fullmatch(name) for name in files)
 
 
-def _manifest_bytes(entries: dict) -> bytes:
+def _manifest_bytes(entries: Manifest) -> bytes:
     document = {"tool": f"mlsd-diagrams {__version__}", "designs": entries}
     return (json.dumps(document, indent=2, sort_keys=True) + "\n").encode("utf-8")
 

@@ -238,7 +238,7 @@ async def _event_stream(site: LiveSite) -> AsyncIterator[str]:
 async def _watch(site: LiveSite, stop: asyncio.Event, hooks: Hooks) -> None:
     import watchfiles
 
-    from .render.templating import TEMPLATES_DIR
+    from .resources import TEMPLATES_DIR
 
     folders = [site.designs_dir, TEMPLATES_DIR] + ([site.templates] if site.templates else [])
     folders = sorted({folder.resolve() for folder in folders})

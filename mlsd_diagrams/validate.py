@@ -86,7 +86,7 @@ def _duplicate_ids(
     doc: Document, components: list[tuple[int, dict[str, Any]]]
 ) -> list[tuple[str, KeyPath, int]]:
     seen: dict[str, int] = {}
-    duplicates = []
+    duplicates: list[tuple[str, KeyPath, int]] = []
     for index, component in components:
         cid = component.get("id")
         if not isinstance(cid, str):
@@ -163,10 +163,12 @@ def _duplicate_flows(doc: Document, flows: list[tuple[int, dict[str, Any]]]) -> 
 
 
 def _flow_key(flow: dict[str, Any]) -> tuple[str, ...] | None:
-    ends, label = (flow.get("from"), flow.get("to")), flow.get("label")
-    if not all(isinstance(end, str) for end in ends) or not isinstance(label, str | None):
+    start, end, label = flow.get("from"), flow.get("to"), flow.get("label")
+    if not isinstance(start, str) or not isinstance(end, str):
         return None
-    return (*ends, " ".join((label or "").split()))
+    if not isinstance(label, str | None):
+        return None
+    return (start, end, " ".join((label or "").split()))
 
 
 # --- pydantic errors → located problems ---

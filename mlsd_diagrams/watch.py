@@ -20,7 +20,7 @@ WATCHED_SUFFIXES = (*SPEC_SUFFIXES, ".j2", ".css", ".js")
 
 def watch(
     targets: Iterable[Path],
-    job: Callable[[], None],
+    job: Callable[[], object],
     announce: Callable[[list[Path]], None],
     stop: threading.Event | None = None,
 ) -> None:
@@ -35,7 +35,7 @@ def watch(
 
 def _watch_until_stopped(
     targets: list[Path],
-    job: Callable[[], None],
+    job: Callable[[], object],
     announce: Callable[[list[Path]], None],
     stop: threading.Event | None,
 ) -> None:

@@ -31,8 +31,9 @@ from .base import (
 
 
 def ann_vs_exact(design: Design) -> list[Estimate]:
-    exact = cap.exact_search_cost(design)
-    if exact is None:
+    exact, scale = cap.exact_search_cost(design), scale_of(design)
+    items, dim = scale.items, scale.embedding_dim
+    if exact is None or items is None or dim is None:  # the exact cost is N × d
         return []
     rows = [exact]
     ms_per_query = exact.value / CORE_MULTIPLY_ADDS_PER_S * 1000
@@ -61,11 +62,8 @@ def ann_vs_exact(design: Design) -> list[Estimate]:
                 f"{format_count(cores)} cores",
             )
         )
-    scale = scale_of(design)
     for kind in ("flat-fp32", "hnsw", "pq"):
-        size = cap.index_bytes(
-            kind, scale.items, scale.embedding_dim, scale.pq_bytes_per_vector, scale.hnsw_links
-        )
+        size = cap.index_bytes(kind, items, dim, scale.pq_bytes_per_vector, scale.hnsw_links)
         if size is not None:
             rows.append(
                 row(
@@ -316,7 +314,7 @@ def hnsw_fits_memory(design: Design) -> str | None:
         return None
     n, d = vectors
     links = scale_of(design).hnsw_links
-    size = cap.index_bytes("hnsw", n, d, None, links) if links else n * d * 4
+    size = cap.hnsw_bytes(n, d, links) if links else n * d * 4
     ram, ram_text = cap.assumed(
         design.capacity.ram_per_machine_gb, ASSUMED_RAM_GB, lambda v: f"{format_count(v)} GB"
     )

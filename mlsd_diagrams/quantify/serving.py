@@ -193,7 +193,8 @@ def ab_sample(design: Design) -> list[Estimate]:
     n = 16 * p * (1 - p) / delta**2
     inputs = [("p", format_share(p)), ("δ", format_share(delta))]
     rows = [row("A/B samples per arm", "16 × p(1 − p) ÷ δ²", inputs, n, format_count(n))]
-    dau = users(design) or (scale_of(design).load.per_day if scale_of(design).load else None)
+    load = scale_of(design).load
+    dau = users(design) or (load.per_day if load is not None else None)
     if dau:
         share, share_text = cap.assumed(design.capacity.experiment_traffic_share, 0.1, format_share)
         days = 2 * n / (dau * share)

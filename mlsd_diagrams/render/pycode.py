@@ -34,7 +34,7 @@ def bundled_icons(graph: Graph) -> list[Path]:
 
 def _context(graph: Graph) -> dict[str, Any]:
     imports: dict[str, set[str]] = defaultdict(set)
-    nodes = []
+    nodes: list[dict[str, Any]] = []  # a template context: the node and its strings
     for node in graph.nodes:
         kind = catalog.KINDS_BY_NAME[node.kind]
         if catalog.is_bundled(kind):

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+
     from ..model import Design
 from ..errors import UsageError, printable
 from ..resources import TEMPLATES_DIR
@@ -140,16 +142,21 @@ class Card:
         return cls(**{**data, "tags": tuple(data["tags"])})
 
 
-def _parser() -> Any:
+def _parser() -> MarkdownIt:
     from markdown_it import MarkdownIt
 
-    parser = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
-    parser.validateLink = lambda url: bool(_SAFE_LINK.match(url.strip()))
-    return parser
+    class SafeLinks(MarkdownIt):
+        """CommonMark that keeps only the links _SAFE_LINK allows."""
+
+        def validateLink(self, url: str) -> bool:  # markdown-it's hook, by its name
+            return bool(_SAFE_LINK.match(url.strip()))
+
+    return SafeLinks("commonmark", {"html": False, "linkify": False}).enable("table")
 
 
 def markdown_to_html(markdown: str) -> str:
-    return _parser().render(markdown)
+    html: str = _parser().render(markdown)  # typed Any: a renderer may be swapped in
+    return html
 
 
 def writeup_html(markdown: str, mermaid: bool = True) -> str:
