@@ -348,27 +348,50 @@ def test_a_build_waiting_for_the_lock_says_so_then_gives_up(designs: Path, tmp_p
 
 
 def test_kills_at_any_moment_leave_only_whole_files(designs: Path, tmp_path: Path, capsys):
-    """SIGKILL at several moments of a rebuild (starting, rendering, publishing): every
-    visible file is always the old one or the new one, byte for byte, never a partial."""
+    """SIGKILL at several moments of a rebuild (starting, rendering, and publishing: right
+    after the first new file appears): every visible file is always the old one or the new
+    one, byte for byte, never a partial."""
     out, old, new = tmp_path / "out", tmp_path / "old", tmp_path / "new"
     assert build(designs, old, "-j", "2").wait(timeout=120) == 0
     old_files = visible(old)
     change_titles(designs)
     assert build(designs, new, "-j", "2").wait(timeout=120) == 0
     new_files, seen = visible(new), []
-    for delay in (0.4, 0.8, 1.2):
+    for moment in (0.4, 0.8, "publishing"):
         shutil.copytree(old, out)
         process = build(designs, out, "-j", "2", start_new_session=True)
-        time.sleep(delay)
+        if moment == "publishing":
+            _wait_for_a_new_file(out, old_files, new_files)
+        else:
+            time.sleep(float(moment))
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=10)
         files = visible(out)
         for name, data in files.items():
-            assert data in (old_files.get(name), new_files.get(name)), f"{name} after {delay} s"
+            assert data in (old_files.get(name), new_files.get(name)), f"{name} at {moment}"
         new = sum(1 for name, data in files.items() if data != old_files.get(name))
-        seen.append(f"{delay} s: {len(files) - new} old + {new} new")
+        if moment == "publishing":  # the kill landed while the build was publishing
+            assert 0 < new < len(new_files), f"{new} new files of {len(new_files)}"
+        seen.append(f"{moment}: {len(files) - new} old + {new} new")
         shutil.rmtree(out)
     report(capsys, "kill -9 at " + ", ".join(seen) + " files, none partial")
+
+
+def _wait_for_a_new_file(
+    out: Path, old_files: dict[str, bytes], new_files: dict[str, bytes], seconds: float = 120
+) -> None:
+    """Until a published file of the build under way shows in `out`."""
+    watched = [name for name in new_files if new_files[name] != old_files.get(name)]
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        for name in watched:
+            try:
+                if (out / name).read_bytes() == new_files[name]:
+                    return
+            except OSError:
+                pass
+        time.sleep(0.005)
+    raise AssertionError("the build never published a new file")
 
 
 def test_clean_own_removes_only_this_process_temporaries(tmp_path: Path):
