@@ -3,8 +3,10 @@
 Every figure is read from the drawing itself (`render.layout`), never guessed from the spec:
 
 - nodes, edges: the components and the drawn flows between them (an invisible edge has no
-  curve). Stubs (`_stub_*`, a component of another view) and legend entries (`_key_*`) are
-  scaffolding around a view, not part of it: they are not counted, nor are their edges.
+  curve; a flow drawn as connectors, `_link_*`, is its two short arrows, and its connectors
+  are not components). Stubs (`_stub_*`, a component of another view) and legend entries
+  (`_key_*`) are scaffolding around a view, not part of it: they are not counted, nor are
+  their edges.
 - crossings: the spots where two drawn edges cross (see `find_crossings`).
 - aspect ratio: the long side of the drawing over its short side, 1 for a square.
 - smallest label: the smallest node or edge label once the whole picture is fitted to a
@@ -29,6 +31,7 @@ from .model import Design
 from .render.layout import Box, Layout, PlacedEdge, Point, curve_points
 
 SCAFFOLDING = ("_stub_", "_key_")
+CONNECTOR = "_link_"  # one end of a flow drawn as two short arrows (see arrange.py)
 SCREEN = (1920, 1080)  # px: the screen a whiteboard picture is shown on
 DPI = 96  # px per inch on a screen; Graphviz draws in points, 72 per inch
 SAMPLES = 10  # straight pieces per cubic Bézier segment when looking for crossings
@@ -152,6 +155,7 @@ def measure(layout: Layout) -> Figures:
     """The readability figures of a layout."""
     nodes = {node.id: node.box for node in layout.nodes if not _is_scaffolding(node.id)}
     edges = [e for e in layout.edges if e.points and e.source in nodes and e.target in nodes]
+    components = [node_id for node_id in nodes if not node_id.startswith(CONNECTOR)]
     crossings = find_crossings(edges, nodes)
     label = _smallest_label(layout, nodes, edges)
     problems = {
@@ -161,7 +165,7 @@ def measure(layout: Layout) -> Figures:
         "clusters_out_of_order": legibility.clusters_out_of_order(layout),
     }
     return Figures(
-        nodes=len(nodes),
+        nodes=len(components),
         edges=len(edges),
         crossings=len(crossings),
         most_crossed=_most_crossed(crossings),

@@ -172,17 +172,20 @@ def misplaced_labels(layout: Layout) -> Finding:
     """Edge labels that another edge passes nearer than their own (by NEARER or more)."""
     edges = [e for e in layout.edges if e.points]
     lines = [polyline(e) for e in edges]
+    bounds = [_bounds(line) for line in lines]
     found = []
     for i, edge in enumerate(edges):
         box = union(text_box(t) for t in edge.texts)
         if box is None:
             continue
         own = distance(box, lines[i])
-        nearer = [
-            (distance(box, lines[j]), edge_name(other))
-            for j, other in enumerate(edges)
-            if j != i and distance(box, lines[j]) + NEARER <= own
-        ]
+        nearer = []
+        for j, other in enumerate(edges):
+            if j == i or _box_gap(box, bounds[j]) + NEARER > own:
+                continue  # a quick reject: its whole line is too far to be nearer
+            gap = distance(box, lines[j])
+            if gap + NEARER <= own:
+                nearer.append((gap, edge_name(other)))
         if nearer:
             gap, other = min(nearer)
             found.append(
@@ -190,6 +193,18 @@ def misplaced_labels(layout: Layout) -> Finding:
                 f"{other}, {own:.0f} pt from its own edge"
             )
     return Finding(len(found), found[0] if found else None)
+
+
+def _bounds(line: Sequence[Point]) -> Box:
+    xs, ys = [p[0] for p in line], [p[1] for p in line]
+    return Box(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
+
+
+def _box_gap(a: Box, b: Box) -> float:
+    """The distance between two boxes, 0 when they overlap."""
+    dx = max(b.x - (a.x + a.width), a.x - (b.x + b.width), 0.0)
+    dy = max(b.y - (a.y + a.height), a.y - (b.y + b.height), 0.0)
+    return math.hypot(dx, dy)
 
 
 # --- detours ---

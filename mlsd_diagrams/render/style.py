@@ -32,13 +32,13 @@ NODE = {
     "width": "0",
     "height": "0",
     "fontname": FONT,
-    "fontsize": "15",
+    "fontsize": "16",
     "fontcolor": "#1E2A35",
 }
 
 EDGE = {
     "fontname": FONT,
-    "fontsize": "13",
+    "fontsize": "16",  # 12 px or more once a picture of 25 components is fitted to a screen
     "arrowsize": "0.9",
 }
 
@@ -77,11 +77,12 @@ STAGE_COLORS = {
 }
 
 LABEL_WRAP = 16
-EDGE_LABEL_WRAP = 14
+EDGE_LABEL_WRAP = 12
 ICON_SIZE = 64  # points
 KEY_ICON_SIZE = 24  # points
 KEY_COLUMNS = 6
 STUB_FONT_SIZE = "12"
+LINK_FONT_SIZE = EDGE["fontsize"]  # a connector naming the other end of a flow
 KEY_GAP = 10  # points between the flow kinds and the component kinds of the key
 STEP_MARKS = "①②③④⑤⑥⑦⑧⑨⑩"  # DejaVu Sans has no glyph past ⑩
 

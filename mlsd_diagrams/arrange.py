@@ -1,0 +1,87 @@
+"""Which of a few ways to draw a picture reads best: a small deterministic search.
+
+dot's own crossing minimisation is the limit once stages are clusters; what moves the
+figures is what is drawn (docs: GRAPHVIZ.md). So each picture is laid out a few ways, and the
+one a reader would find cleanest by `check`'s figures is kept:
+
+1. flows that run against the reading order (feedback, online back into offline, model
+   deployment) drawn as two short arrows to and from a connector naming the other end;
+2. only feedback flows drawn so;
+3. every flow drawn whole;
+
+each with the stages ranked by every flow, or in two rows (offline and online) that only
+the flows within each row rank.
+
+A layout costs one `dot -Tjson` call (~15 ms) plus measuring; only the winner is drawn.
+Same graph, same choice: the candidates are tried in a fixed order and ties keep the first.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+from .check import Figures, Thresholds, measure
+from .errors import GraphvizFailedError
+from .graph import Graph
+from .render.dot import Options, shapes_layout, to_dot
+from .render.layout import lay_out
+
+GOALS = Thresholds()
+
+
+def against_reading(graph: Graph) -> frozenset[int]:
+    """The flows (indices) that run against the reading order, see `shapes_layout`."""
+    stages = {node.id: node.stage for node in (*graph.nodes, *graph.stubs)}
+    return frozenset(
+        i
+        for i, edge in enumerate(graph.edges)
+        if edge.kind == "feedback" or not shapes_layout(edge, stages)
+    )
+
+
+def candidates(graph: Graph) -> list[frozenset[int]]:
+    """The sets of flows to draw as connectors, in order of preference, without repeats."""
+    stubs = {stub.id for stub in graph.stubs}
+    linkable = frozenset(
+        i
+        for i in against_reading(graph)
+        if graph.edges[i].source not in stubs and graph.edges[i].target not in stubs
+    )
+    feedback = frozenset(i for i in linkable if graph.edges[i].kind == "feedback")
+    ordered = [linkable, feedback, frozenset()]
+    return [links for n, links in enumerate(ordered) if links not in ordered[:n]]
+
+
+def penalty(f: Figures, goals: Thresholds = GOALS) -> float:
+    """How far a picture is from a whiteboard-clean one: every problem a reader cannot get
+    past (a label on another, a label by the wrong edge, a detour, stages backwards) weighs
+    ten crossings; then crossings; then shortfalls in label size, shape and blank area."""
+    problems = f.label_collisions + f.misplaced_labels + f.detours + f.clusters_out_of_order
+    label = max(0.0, goals.min_label_px - f.min_label_px) if f.min_label_px else 0.0
+    shape = max(
+        0.0, f.aspect_ratio - goals.max_aspect_ratio, goals.min_aspect_ratio - f.aspect_ratio
+    )
+    blank = max(0.0, f.empty_area - goals.max_empty_area)
+    return 10 * problems + f.crossings + 3 * label + 10 * shape + 20 * blank
+
+
+def arranged(graph: Graph, options: Options) -> Options:
+    """`options` with the connectors of the candidate that reads best."""
+    tries = [
+        replace(options, links=links, rows=rows)
+        for rows in (False, True)
+        for links in candidates(graph)
+    ]
+    if len(tries) == 1:
+        return tries[0]
+    scores = [_score(graph, each) for each in tries]
+    return tries[scores.index(min(scores))]
+
+
+def _score(graph: Graph, options: Options) -> float:
+    """The penalty of one candidate; one that Graphviz 2.43 fails on is never chosen."""
+    try:
+        return penalty(measure(lay_out(to_dot(graph, options))))
+    except GraphvizFailedError:
+        return math.inf
