@@ -69,7 +69,8 @@ def penalty(f: Figures, goals: Thresholds = GOALS) -> float:
 def arranged(graph: Graph, options: Options) -> Options:
     """`options` with the connectors of the candidate that reads best."""
     tries = [
-        replace(options, links=links, rows=rows)
+        replace(options, links=links, rows=rows, ordered=ordered)
+        for ordered in (False, True)
         for rows in (False, True)
         for links in candidates(graph)
     ]

@@ -4,7 +4,9 @@
 - the views: one concern each (see views.py), and the offline-vs-online highlight;
 - the build-up: frames that add the stages in the order of the 7-step answer, all laid out
   like the final picture (later stages are laid out but not drawn), so nothing jumps between
-  frames and a candidate rehearses the order in which to draw the system.
+  frames and a candidate rehearses the order in which to draw the system. Frames are drawn
+  small (the GIF), so their labels are larger; feedback flows close the loop and appear only
+  in the last frame, with the whole system.
 """
 
 from __future__ import annotations
@@ -73,6 +75,11 @@ def build_up(design: Design, graph: Graph, theme: str | None = None) -> list[Pic
     frames = []
     for number, (stage, caption) in enumerate(steps, start=1):
         later = frozenset(s for s, _ in steps[number:])
-        options = replace(base, hidden=later, caption=f"{number}/{len(steps)}  {caption}")
+        options = replace(
+            base,
+            theme=style.for_frames(base.theme),  # frames are drawn small: larger labels
+            hidden=later,
+            caption=f"{number}/{len(steps)}  {caption}",
+        )
         frames.append(Picture(f"buildup/{number:02d}-{stage}", graph, options))
     return frames

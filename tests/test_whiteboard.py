@@ -239,6 +239,14 @@ def test_render_writes_views_frames_and_a_gif_in_build_up_order(tmp_path: Path, 
         gif.seek(index)
         inked.append(sum(gif.convert("L").histogram()[:200]))
     assert inked == sorted(inked) and inked[0] < inked[-1]
+    # every label of every frame is at least 12 px in the GIF as it is shown
+    shrink = gif.width / max(Image.open(frame).width for frame in frames)
+    for picture in build_up(design, _graph):
+        laid = lay_out(to_dot(picture.graph, picture.options))
+        sizes = [t.size for n in laid.nodes for t in n.texts]
+        sizes += [t.size for e in laid.edges for t in e.texts]
+        smallest = min(sizes) * style.FRAME_DPI / 72 * min(1.0, shrink)
+        assert smallest >= style.READABLE_PX, (picture.name, smallest)
 
 
 def test_a_view_taken_out_of_the_spec_disappears_on_the_next_render(tmp_path: Path):

@@ -37,6 +37,7 @@ class Options:
     caption: str | None = None  # a line under the title
     links: frozenset[int] = frozenset()  # flows (indices into graph.edges) drawn as connectors
     rows: bool = False  # offline and online stages in two rows: flows between them do not rank
+    ordered: bool = False  # invisible edges keep every stage from starting after a later one
 
 
 LINK_PREFIX = "_link_"  # spec ids cannot start with "_"
@@ -71,7 +72,21 @@ def to_dot(graph: Graph, options: Options = Options()) -> str:
             else:
                 constraint = None if shapes_layout(edge, stages) else False
             _add_edge(diagram, edge, options, constraint=constraint, hidden=hidden)
+        if options.ordered:
+            _add_stage_order(diagram, graph)
         return diagram.dot.source
+
+
+def _add_stage_order(diagram: diagrams.Diagram, graph: Graph) -> None:
+    """For every two stages, an invisible edge from the first component of the earlier one to
+    the last component of the later one: the later stage never ends left of the earlier
+    one's start (minlen 0: they may share a column)."""
+    clusters = [c for c in graph.clusters if c.node_ids]
+    for i, earlier in enumerate(clusters):
+        for later in clusters[i + 1 :]:
+            diagram.dot.edge(
+                earlier.node_ids[0], later.node_ids[-1], style="invis", minlen="0", weight="0"
+            )
 
 
 _UNUSED_NODE_DEFAULTS = ("imagescale", "labelloc", "style")
@@ -192,7 +207,7 @@ def _link_node(
         style="rounded,invis" if hidden else "rounded",
         color=color,
         fontcolor=theme.flow[kind]["fontcolor"],
-        fontsize=style.LINK_FONT_SIZE,
+        fontsize=theme.edge["fontsize"],  # a connector reads like a flow's label
         margin="0.1,0.04",
     )
 

@@ -6,7 +6,7 @@ but keep every line style, so a reader who learned the key of one theme can read
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..graph import Edge
 
@@ -82,7 +82,6 @@ ICON_SIZE = 64  # points
 KEY_ICON_SIZE = 24  # points
 KEY_COLUMNS = 6
 STUB_FONT_SIZE = "12"
-LINK_FONT_SIZE = EDGE["fontsize"]  # a connector naming the other end of a flow
 KEY_GAP = 10  # points between the flow kinds and the component kinds of the key
 STEP_MARKS = "①②③④⑤⑥⑦⑧⑨⑩"  # DejaVu Sans has no glyph past ⑩
 
@@ -212,6 +211,16 @@ WHITEBOARD = _themed(
 )
 
 THEMES: dict[str, Theme] = {theme.name: theme for theme in (LIGHT, DARK, WHITEBOARD)}
+
+FRAME_DPI = 48  # the build-up's frames are drawn at half the screen resolution (build.py)
+READABLE_PX = 12  # the smallest label a frame of the GIF may show, in its own pixels
+FRAME_FONT_SIZE = str(round(READABLE_PX * 72 / FRAME_DPI))  # 18 pt: 12 px at 48 dpi
+
+
+def for_frames(theme: Theme) -> Theme:
+    """`theme` with component and flow labels large enough to read in the GIF's frames."""
+    size = {"fontsize": FRAME_FONT_SIZE}
+    return replace(theme, node={**theme.node, **size}, edge={**theme.edge, **size})
 
 
 def key_line(attrs: dict[str, str]) -> tuple[int, str]:
