@@ -93,8 +93,6 @@ class Thresholds:
     """Overview: a square picture wastes a 16:9 screen; its stages should read left to right."""
     max_aspect_ratio: float = 2.2
     """Overview: a little flatter than a 16:9 screen (1.78), never a strip."""
-    max_view_aspect_ratio: float = 3.5
-    """A view of two or three components is naturally a short strip."""
     min_label_px: float = 12.0
     """The smallest text comfortably read on a 1920×1080 screen."""
     max_label_collisions: int = 0
@@ -378,9 +376,6 @@ def assess(figures: Figures, thresholds: Thresholds, view_name: str) -> list[Fin
     limits = {  # figure: (value, threshold, past it?)
         "nodes": (f.nodes, t.max_nodes, crowded),
         "crossings": _at_most(f.crossings, t.max_crossings if whole else t.max_view_crossings),
-        "aspect_ratio": _at_most(
-            f.aspect_ratio, t.max_aspect_ratio if whole else t.max_view_aspect_ratio
-        ),
         "min_label_px": (
             f.min_label_px,
             t.min_label_px,
@@ -391,10 +386,11 @@ def assess(figures: Figures, thresholds: Thresholds, view_name: str) -> list[Fin
         "detours": _at_most(f.detours, t.max_detours),
         "clusters_out_of_order": _at_most(f.clusters_out_of_order, t.max_clusters_out_of_order),
     }
-    if whole:
-        limits["empty_area"] = _at_most(f.empty_area, t.max_empty_area)
+    if whole:  # a view is shown at its size beside text: its shape is its content's
+        limits["aspect_ratio"] = _at_most(f.aspect_ratio, t.max_aspect_ratio)
         if f.aspect_ratio < t.min_aspect_ratio:
             limits["aspect_ratio"] = (f.aspect_ratio, t.min_aspect_ratio, True)
+        limits["empty_area"] = _at_most(f.empty_area, t.max_empty_area)
     advice = _split_advice(view_name)
     return [
         Finding(view_name, figure, value, limit, _PROBLEMS[figure](f, limit) + advice)

@@ -60,7 +60,7 @@ def view_pictures(design: Design, graph: Graph, theme: str | None = None) -> lis
     pictures = []
     for view in design_views(design):
         shown = view_graph(graph, view)
-        pictures.append(Picture(f"views/{view.id}", shown, arranged(shown, plain)))
+        pictures.append(Picture(f"views/{view.id}", shown, arranged(shown, plain, whole=False)))
     zones = replace(base, zones=True, caption=ZONES_CAPTION)
     return [*pictures, Picture(f"views/{ZONES_NAME}", graph, zones)]
 

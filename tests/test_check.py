@@ -314,14 +314,48 @@ def test_a_100_component_design_fails():
     assert checked.figures.min_label_px < 12 and "min_label_px" not in figures
 
 
-@pytest.mark.xfail(reason="issue 15: the layout does not reach the goals yet", strict=False)
-@pytest.mark.parametrize("spec", DESIGNS, ids=[spec.stem for spec in DESIGNS])
-def test_every_example_overview_and_view_is_readable(spec: Path):
+LAYOUT_CASES = sorted((Path(__file__).parent / "cases" / "layout").glob("*.yaml"))
+# Pictures that still miss a goal of issue 15, and why; strict: a fix makes the test say so.
+NOT_YET: dict[str, str] = {
+    "ad-click-prediction": "stages placed on a diagonal: an 18% blank block",
+    "content-moderation": "24 components, 40 flows: 9+ crossings and a label by the wrong edge",
+    "harmful-content-detection": "a label nearer another edge than its own",
+    "people-you-may-know": "a flow's label printed on a stage title",
+    "personalized-news-feed": "a label on a stage title; monitoring left of training",
+    "rag-document-qa": "25 components, an 11-step request path: labels under 12 px",
+    "similar-listings": "serving view: a stub's label by the wrong edge; a 15% blank block",
+    "video-recommendation": "a detour; serving view: labels by the wrong edge",
+    "visual-search": "data view: a label by the wrong edge",
+    "youtube-video-search": "21 components stacked high: labels under 12 px",
+    "demand-forecasting": "serving view: a label by the wrong edge",
+    "patient-triage": "a 16% blank block",
+}
+
+
+def _known(spec: Path) -> pytest.MarkDecorator | tuple[()]:
+    reason = NOT_YET.get(spec.stem)
+    return pytest.mark.xfail(reason=reason, strict=True) if reason else ()
+
+
+def _checked(spec: Path) -> None:
     # as rendered: with the key, and every derived and declared view
     checks = check_design(load_design(spec))
     print(format_report(checks))
     assert [c.view for c in checks][0] == "overview" and len(checks) >= 3
     assert all(check.passed for check in checks), format_report(checks)
+
+
+@pytest.mark.parametrize("spec", [pytest.param(s, marks=_known(s), id=s.stem) for s in DESIGNS])
+def test_every_example_overview_and_view_reaches_the_goals(spec: Path):
+    _checked(spec)
+
+
+@pytest.mark.parametrize(
+    "spec", [pytest.param(s, marks=_known(s), id=s.stem) for s in LAYOUT_CASES]
+)
+def test_designs_from_prompts_outside_the_library_reach_the_goals(spec: Path):
+    assert len(LAYOUT_CASES) == 4  # demand, speech, map tiles, triage
+    _checked(spec)
 
 
 # --- presenting ---

@@ -38,6 +38,8 @@ class Options:
     links: frozenset[int] = frozenset()  # flows (indices into graph.edges) drawn as connectors
     rows: bool = False  # offline and online stages in two rows: flows between them do not rank
     ordered: bool = False  # invisible edges keep every stage from starting after a later one
+    online_first: bool = False  # the online stages listed (so placed) before the offline ones
+    compact: bool = False  # tighter spacing between ranks and nodes (style.COMPACT)
 
 
 LINK_PREFIX = "_link_"  # spec ids cannot start with "_"
@@ -51,7 +53,10 @@ def link_ids(index: int) -> tuple[str, str]:
 def to_dot(graph: Graph, options: Options = Options()) -> str:
     """The DOT source of a graph; byte-identical for the same graph on any machine."""
     with _building(graph, options) as diagram:
-        for cluster in graph.clusters:
+        clusters = graph.clusters
+        if options.online_first:
+            clusters = tuple(sorted(clusters, key=lambda c: _zone(c.stage) == "offline"))
+        for cluster in clusters:
             _add_cluster(graph, cluster, options)
         for stub in graph.stubs:
             _add_stub(diagram, stub.id, stub.label, stub.stage, options.theme)
@@ -104,6 +109,8 @@ def _building(graph: Graph, options: Options) -> Iterator[diagrams.Diagram]:
         node_attr=theme.node,
         edge_attr=theme.edge,
     )
+    if options.compact:
+        diagram.dot.graph_attr.update(style.COMPACT)
     for inherited in _UNUSED_NODE_DEFAULTS:  # mingrammer's defaults for icon-only nodes
         diagram.dot.node_attr.pop(inherited, None)
     diagram.dot.graph_attr["label"] = _title_label(graph, options)

@@ -26,6 +26,10 @@ GRAPH = {
     "bgcolor": "#FFFFFF",
 }
 
+# A tighter spacing, tried for pictures of a whole design: smaller, so labels stay larger once
+# the picture is fitted to a screen, at the risk of labels nearer other edges.
+COMPACT = {"nodesep": "0.35", "ranksep": "0.55"}
+
 NODE = {
     "shape": "plain",
     "fixedsize": "false",
