@@ -81,7 +81,7 @@ STAGE_COLORS = {
 }
 
 LABEL_WRAP = 16
-EDGE_LABEL_WRAP = 12
+EDGE_LABEL_WRAP = 14  # "probabilities", "low-confidence" stay whole
 ICON_SIZE = 64  # points
 KEY_ICON_SIZE = 24  # points
 KEY_COLUMNS = 6
