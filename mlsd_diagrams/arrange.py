@@ -25,7 +25,12 @@ import math
 from dataclasses import replace
 
 from .check import Figures, Thresholds, assess, measure
-from .errors import GraphvizFailedError
+from .errors import (
+    GraphvizFailedError,
+    GraphvizNotFoundError,
+    GraphvizTimeoutError,
+    GraphvizTooOldError,
+)
 from .graph import Graph
 from .render.dot import Options, shapes_layout, to_dot
 from .render.layout import lay_out
@@ -89,11 +94,14 @@ def arranged(graph: Graph, options: Options, whole: bool = True) -> Options:
 
 
 CACHE_SIZE = 64
+SEARCHED_NODES = 2 * GOALS.max_nodes
 _CHOSEN: dict[tuple[str, bool], Options] = {}
 
 
 def _search(graph: Graph, options: Options, whole: bool) -> Options:
     if not graph.edges:  # nothing to route: every candidate draws the same picture
+        return options
+    if len(graph.nodes) > SEARCHED_NODES:  # far past any goal: lay out once, check says so
         return options
     tries = [
         replace(options, links=links, rows=rows, online_first=first, ordered=ordered, compact=c)
@@ -102,7 +110,12 @@ def _search(graph: Graph, options: Options, whole: bool) -> Options:
         for rows, first in (PLACEMENTS if whole else PLACEMENTS[:1])
         for links in candidates(graph)
     ]
-    scores = [_score(graph, each, whole) for each in tries]
+    try:
+        scores = [_score(graph, each, whole) for each in tries]
+    except (GraphvizNotFoundError, GraphvizTooOldError, GraphvizTimeoutError):
+        # no Graphviz to measure with (the text formats still get a DOT source), or a layout
+        # past its time budget: the render itself reports it, once
+        return options
     return tries[scores.index(min(scores))]
 
 
