@@ -3,12 +3,16 @@
 Every figure is read from the drawing itself (`render.layout`), never guessed from the spec:
 
 - nodes, edges: the components and the drawn flows between them (an invisible edge has no
-  curve). Stubs (`_stub_*`, a component of another view) and legend entries (`_key_*`) are
-  scaffolding around a view, not part of it: they are not counted, nor are their edges.
+  curve; a flow drawn as connectors, `_link_*`, is its two short arrows, and its connectors
+  are not components). Stubs (`_stub_*`, a component of another view) and legend entries
+  (`_key_*`) are scaffolding around a view, not part of it: they are not counted, nor are
+  their edges.
 - crossings: the spots where two drawn edges cross (see `find_crossings`).
 - aspect ratio: the long side of the drawing over its short side, 1 for a square.
 - smallest label: the smallest node or edge label once the whole picture is fitted to a
   1920×1080 screen (see `screen_scale`), in screen pixels.
+- label collisions, labels nearer another edge, detours, stages out of order and the largest
+  blank area: what a reader sees beyond crossings (see `legibility`).
 
 `assess` compares the figures with `Thresholds` and says what to change in the spec;
 `format_report` and `as_json` present the results. Nothing here reads files or prints.
@@ -22,10 +26,12 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 
+from . import legibility
 from .model import Design
 from .render.layout import Box, Layout, PlacedEdge, Point, curve_points
 
 SCAFFOLDING = ("_stub_", "_key_")
+CONNECTOR = "_link_"  # one end of a flow drawn as two short arrows (see arrange.py)
 SCREEN = (1920, 1080)  # px: the screen a whiteboard picture is shown on
 DPI = 96  # px per inch on a screen; Graphviz draws in points, 72 per inch
 SAMPLES = 10  # straight pieces per cubic Bézier segment when looking for crossings
@@ -56,21 +62,53 @@ class Figures:
     """Smallest node or edge label, in px, with the picture fitted to a 1920×1080 screen."""
     smallest_label: str | None
     """That label's text and what it labels, e.g. `'request' (app → api)`."""
+    label_collisions: int = 0
+    """Edge labels overlapping another label, a node or its icon (one per pair)."""
+    misplaced_labels: int = 0
+    """Edge labels that another edge passes nearer than their own."""
+    lost_labels: int = 0
+    """Edge labels Graphviz did not draw at all (it drops some on flows within one rank)."""
+    detours: int = 0
+    """Edges drawn far longer than their ends are apart, or going around other components."""
+    clusters_out_of_order: int = 0
+    """Pairs of stages drawn against the stage order (a later one wholly left of an earlier)."""
+    empty_area: float = 0.0
+    """The largest blank rectangle as a share of the canvas, 0 to 1."""
+    first_problem: dict[str, str] | None = None
+    """The first occurrence of each of those problems, by figure, named for the reader."""
 
 
 @dataclass(frozen=True)
 class Thresholds:
-    """The limits a readable picture stays within; the defaults are measured on designs/."""
+    """The limits a readable picture stays within: the goals of a whiteboard-clean figure
+    (issue 15), not the numbers the pictures of designs/ happen to reach."""
 
-    max_nodes: int = 30
-    """Past 30 components a whiteboard picture stops being one idea (designs/: 15 to 25)."""
-    max_crossings: int = 30
-    """A reader can follow a flow across a few crossings. In designs/ (2 to 25), a picture with
-    25 was still traceable when looked at; an earlier content-moderation with 51 was not."""
-    max_aspect_ratio: float = 3.5
-    """About twice as flat as a 16:9 screen, 1.78 (designs/: 1.5 to 2.6)."""
-    min_label_px: float = 8.0
-    """The smallest text still legible on a screen (designs/: 8.3 to 15.5)."""
+    max_nodes: int = 25
+    """Past 25 components one picture cannot keep its labels ≥ 12 px on a screen: draw views."""
+    max_crossings: int = 8
+    """Overview: a reader can follow a flow across a few crossings, not a tangle."""
+    median_crossings: float = 3
+    """Over all the overviews checked at once: most pictures have a handful at most."""
+    max_view_crossings: int = 2
+    """A view shows one concern: hardly anything to cross."""
+    min_aspect_ratio: float = 1.2
+    """Overview: a square picture wastes a 16:9 screen; its stages should read left to right."""
+    max_aspect_ratio: float = 2.2
+    """Overview: a little flatter than a 16:9 screen (1.78), never a strip."""
+    min_label_px: float = 12.0
+    """The smallest text comfortably read on a 1920×1080 screen."""
+    max_label_collisions: int = 0
+    """A label printed over another label or a node cannot be read."""
+    max_misplaced_labels: int = 0
+    """A label nearer another edge is read as that edge's."""
+    max_lost_labels: int = 0
+    """A flow whose label is not drawn says nothing."""
+    max_detours: int = 0
+    """An edge going around the picture drags the eye around with it."""
+    max_clusters_out_of_order: int = 0
+    """The stages read left to right in the order of the answer."""
+    max_empty_area: float = 0.15
+    """Overview: no blank block bigger than about a seventh of the canvas."""
 
 
 @dataclass(frozen=True)
@@ -119,10 +157,17 @@ def measure(layout: Layout) -> Figures:
     """The readability figures of a layout."""
     nodes = {node.id: node.box for node in layout.nodes if not _is_scaffolding(node.id)}
     edges = [e for e in layout.edges if e.points and e.source in nodes and e.target in nodes]
+    components = [node_id for node_id in nodes if not node_id.startswith(CONNECTOR)]
     crossings = find_crossings(edges, nodes)
     label = _smallest_label(layout, nodes, edges)
+    problems = {
+        "label_collisions": legibility.label_collisions(layout),
+        "misplaced_labels": legibility.misplaced_labels(layout),
+        "detours": legibility.detours(layout, set(nodes)),
+        "clusters_out_of_order": legibility.clusters_out_of_order(layout),
+    }
     return Figures(
-        nodes=len(nodes),
+        nodes=len(components),
         edges=len(edges),
         crossings=len(crossings),
         most_crossed=_most_crossed(crossings),
@@ -131,6 +176,13 @@ def measure(layout: Layout) -> Figures:
         height_pt=round(layout.height, 1),
         min_label_px=round(label[0], 1) if label else None,
         smallest_label=label[1] if label else None,
+        label_collisions=problems["label_collisions"].count,
+        misplaced_labels=problems["misplaced_labels"].count,
+        lost_labels=sum(1 for e in edges if e.labelled and not e.texts),
+        detours=problems["detours"].count,
+        clusters_out_of_order=problems["clusters_out_of_order"].count,
+        empty_area=legibility.empty_area(layout),
+        first_problem={k: v.first for k, v in problems.items() if v.first} or None,
     )
 
 
@@ -324,16 +376,27 @@ STAGE_VIEWS = "`data`, `training`, `serving`, `monitoring`"
 def assess(figures: Figures, thresholds: Thresholds, view_name: str) -> list[Finding]:
     """A warning for every figure past its threshold, with what to change in the spec."""
     f, t = figures, thresholds
+    whole = view_name in WHOLE_DESIGN
+    crowded = f.nodes > t.max_nodes
     limits = {  # figure: (value, threshold, past it?)
-        "nodes": (f.nodes, t.max_nodes, f.nodes > t.max_nodes),
-        "crossings": (f.crossings, t.max_crossings, f.crossings > t.max_crossings),
-        "aspect_ratio": (f.aspect_ratio, t.max_aspect_ratio, f.aspect_ratio > t.max_aspect_ratio),
+        "nodes": (f.nodes, t.max_nodes, crowded),
+        "crossings": _at_most(f.crossings, t.max_crossings if whole else t.max_view_crossings),
         "min_label_px": (
             f.min_label_px,
             t.min_label_px,
-            f.min_label_px is not None and f.min_label_px < t.min_label_px,
+            f.min_label_px is not None and f.min_label_px < t.min_label_px and not crowded,
         ),
+        "label_collisions": _at_most(f.label_collisions, t.max_label_collisions),
+        "misplaced_labels": _at_most(f.misplaced_labels, t.max_misplaced_labels),
+        "lost_labels": _at_most(f.lost_labels, t.max_lost_labels),
+        "detours": _at_most(f.detours, t.max_detours),
+        "clusters_out_of_order": _at_most(f.clusters_out_of_order, t.max_clusters_out_of_order),
     }
+    if whole:  # a view is shown at its size beside text: its shape is its content's
+        limits["aspect_ratio"] = _at_most(f.aspect_ratio, t.max_aspect_ratio)
+        if f.aspect_ratio < t.min_aspect_ratio:
+            limits["aspect_ratio"] = (f.aspect_ratio, t.min_aspect_ratio, True)
+        limits["empty_area"] = _at_most(f.empty_area, t.max_empty_area)
     advice = _split_advice(view_name)
     return [
         Finding(view_name, figure, value, limit, _PROBLEMS[figure](f, limit) + advice)
@@ -342,20 +405,55 @@ def assess(figures: Figures, thresholds: Thresholds, view_name: str) -> list[Fin
     ]
 
 
+def _at_most(value: float, limit: float) -> tuple[float, float, bool]:
+    return value, limit, value > limit
+
+
+def _first(f: Figures, figure: str) -> str:
+    return (f.first_problem or {}).get(figure, "")
+
+
 _PROBLEMS: dict[str, Callable[[Figures, float], str]] = {
-    "nodes": lambda f, limit: f"{f.nodes} components in one picture (limit {limit:g}): ",
+    "nodes": lambda f, limit: (
+        f"{f.nodes} components in one picture (limit {limit:g}): too many to keep every "
+        "label legible on a screen: "
+    ),
     "crossings": lambda f, limit: (
         f"{f.crossings} edge crossings (limit {limit:g}), most on {f.most_crossed}: reorder "
         "the components of a stage in the spec so that connected ones sit next to each "
         "other, or "
     ),
     "aspect_ratio": lambda f, limit: (
-        f"the picture is {f.aspect_ratio:g}:1 (limit {limit:g}:1), a strip that shrinks to "
-        "fit any screen: "
+        f"the picture is {f.aspect_ratio:g}:1 (limit {limit:g}:1)"
+        + (", a strip that shrinks to fit any screen: " if f.aspect_ratio > limit else ": ")
     ),
     "min_label_px": lambda f, limit: (
         f"fitted to a 1920×1080 screen, the smallest label {f.smallest_label} is "
         f"{f.min_label_px:g} px (limit {limit:g} px): draw fewer components per picture; "
+    ),
+    "label_collisions": lambda f, limit: (
+        f"{f.label_collisions} edge labels drawn over other text or a component (limit "
+        f"{limit:g}), e.g. {_first(f, 'label_collisions')}: shorten the labels, or "
+    ),
+    "misplaced_labels": lambda f, limit: (
+        f"{f.misplaced_labels} edge labels nearer another edge than their own (limit "
+        f"{limit:g}), e.g. {_first(f, 'misplaced_labels')}: shorten the labels, or "
+    ),
+    "lost_labels": lambda f, limit: (
+        f"{f.lost_labels} flow labels not drawn by Graphviz (limit {limit:g}): give the "
+        "flows between two components of one stage fewer words, or "
+    ),
+    "detours": lambda f, limit: (
+        f"{f.detours} edges going around the picture (limit {limit:g}), e.g. "
+        f"{_first(f, 'detours')}: check the flow's stage and direction, or "
+    ),
+    "clusters_out_of_order": lambda f, limit: (
+        f"{f.clusters_out_of_order} pairs of stages out of order left to right (limit "
+        f"{limit:g}), e.g. {_first(f, 'clusters_out_of_order')}: check the flows between "
+        "those stages run forwards, or "
+    ),
+    "empty_area": lambda f, limit: (
+        f"{f.empty_area:.0%} of the canvas is one blank block (limit {limit:.0%}): "
     ),
 }
 
@@ -373,11 +471,24 @@ def _split_advice(view_name: str) -> str:
 
 # --- presenting ---
 
-COLUMNS = ("design/view", "nodes", "edges", "crossings", "aspect", "min label px", "verdict")
+COLUMNS = (
+    "design/view",
+    "nodes",
+    "edges",
+    "crossings",
+    "aspect",
+    "min label px",
+    "label hits",
+    "label far",
+    "detours",
+    "order",
+    "blank",
+    "verdict",
+)
 
 
-def format_report(checks: Iterable[ViewCheck]) -> str:
-    """A table with one row per picture, then one line per finding."""
+def format_report(checks: Iterable[ViewCheck], thresholds: Thresholds | None = None) -> str:
+    """A table with one row per picture, one line per finding, then the median crossings."""
     checks = list(checks)
     rows = [COLUMNS, *(_row(check) for check in checks)]
     widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
@@ -388,20 +499,42 @@ def format_report(checks: Iterable[ViewCheck]) -> str:
         for check in checks
         for finding in check.findings
     ]
+    median = median_crossings(checks)
+    if median is not None:
+        goal = (thresholds or Thresholds()).median_crossings
+        verdict = "ok" if median <= goal else "warning: above the goal"
+        count = sum(check.view == "overview" for check in checks)
+        lines.append(
+            f"median crossings of {count} overviews: {median:g} (goal ≤ {goal:g}): {verdict}"
+        )
     return "\n".join(lines) + "\n"
 
 
+def median_crossings(checks: Iterable[ViewCheck]) -> float | None:
+    """The median crossing count of the overviews among `checks`, None without overviews."""
+    counts = sorted(c.figures.crossings for c in checks if c.view == "overview")
+    if not counts:
+        return None
+    middle = len(counts) // 2
+    return float(counts[middle]) if len(counts) % 2 else (counts[middle - 1] + counts[middle]) / 2
+
+
 def _row(check: ViewCheck) -> tuple[str, ...]:
-    figures = check.figures
-    label = "-" if figures.min_label_px is None else f"{figures.min_label_px:.1f}"
+    f = check.figures
+    label = "-" if f.min_label_px is None else f"{f.min_label_px:.1f}"
     failed = ", ".join(finding.figure for finding in check.findings)
     return (
         check.name,
-        str(figures.nodes),
-        str(figures.edges),
-        str(figures.crossings),
-        f"{figures.aspect_ratio:.2f}",
+        str(f.nodes),
+        str(f.edges),
+        str(f.crossings),
+        f"{f.aspect_ratio:.2f}",
         label,
+        str(f.label_collisions),
+        str(f.misplaced_labels),
+        str(f.detours),
+        str(f.clusters_out_of_order),
+        f"{f.empty_area:.2f}",
         f"warning: {failed}" if failed else "ok",
     )
 
@@ -414,8 +547,10 @@ def _aligned(row: tuple[str, ...], widths: list[int]) -> str:
 
 def as_json(checks: Iterable[ViewCheck], thresholds: Thresholds | None = None) -> str:
     """The results for tools: the limits used, then every picture's figures and findings."""
+    checks = list(checks)
     data = {
         "thresholds": asdict(thresholds or Thresholds()),
+        "median_overview_crossings": median_crossings(checks),
         "views": [
             {
                 "design": check.design,

@@ -484,10 +484,14 @@ def tradeoffs() -> None:
 @THEME
 @click.option("--strict", is_flag=True, help="Fail (exit code 1) when any picture has a warning.")
 @OUTPUT_FORMAT
-@click.option("--max-nodes", type=click.IntRange(min=1), help="Components per picture [30].")
-@click.option("--max-crossings", type=click.IntRange(min=0), help="Edge crossings [30].")
-@click.option("--max-aspect", type=click.FloatRange(min=1), help="Long side / short side [3.5].")
-@click.option("--min-label-px", type=click.FloatRange(min=0), help="Smallest label, px [8].")
+@click.option("--max-nodes", type=click.IntRange(min=1), help="Components per picture [25].")
+@click.option(
+    "--max-crossings", type=click.IntRange(min=0), help="Edge crossings in an overview [8]."
+)
+@click.option(
+    "--max-aspect", type=click.FloatRange(min=1), help="Overview long side / short side [2.2]."
+)
+@click.option("--min-label-px", type=click.FloatRange(min=0), help="Smallest label, px [12].")
 def check(
     files: tuple[Path, ...],
     theme: str | None,
@@ -526,7 +530,7 @@ def check(
     if output_format == "json":
         click.echo(as_json(checks, limits))
     elif checks:
-        click.echo(format_report(checks))
+        click.echo(format_report(checks, limits))
     warned = [c for c in checks if not c.passed]
     if warned and output_format == "text":
         verdict = "fails" if strict else "warns"

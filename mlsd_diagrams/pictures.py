@@ -4,13 +4,16 @@
 - the views: one concern each (see views.py), and the offline-vs-online highlight;
 - the build-up: frames that add the stages in the order of the 7-step answer, all laid out
   like the final picture (later stages are laid out but not drawn), so nothing jumps between
-  frames and a candidate rehearses the order in which to draw the system.
+  frames and a candidate rehearses the order in which to draw the system. Frames are drawn
+  small (the GIF), so their labels are larger; feedback flows close the loop and appear only
+  in the last frame, with the whole system.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from .arrange import arranged
 from .graph import Graph
 from .model import Design
 from .render import style
@@ -47,16 +50,18 @@ def overview(design: Design, graph: Graph, theme: str | None = None) -> Picture:
     """The whole design; a draft with nothing to draw yet says what to add."""
     caption = None if graph.nodes else EMPTY_CAPTION
     options = Options(theme=theme_of(design, theme), legend=design.diagram.legend, caption=caption)
-    return Picture(design.id, graph, options)
+    return Picture(design.id, graph, arranged(graph, options))
 
 
 def view_pictures(design: Design, graph: Graph, theme: str | None = None) -> list[Picture]:
     """One picture per view, then the offline-vs-online highlight of the whole design."""
     base = overview(design, graph, theme).options
-    pictures = [
-        Picture(f"views/{view.id}", view_graph(graph, view), base) for view in design_views(design)
-    ]
-    zones = Options(theme=base.theme, legend=base.legend, zones=True, caption=ZONES_CAPTION)
+    plain = Options(theme=base.theme, legend=base.legend)
+    pictures = []
+    for view in design_views(design):
+        shown = view_graph(graph, view)
+        pictures.append(Picture(f"views/{view.id}", shown, arranged(shown, plain, whole=False)))
+    zones = replace(base, zones=True, caption=ZONES_CAPTION)
     return [*pictures, Picture(f"views/{ZONES_NAME}", graph, zones)]
 
 
@@ -70,9 +75,9 @@ def build_up(design: Design, graph: Graph, theme: str | None = None) -> list[Pic
     frames = []
     for number, (stage, caption) in enumerate(steps, start=1):
         later = frozenset(s for s, _ in steps[number:])
-        options = Options(
-            theme=base.theme,
-            legend=base.legend,
+        options = replace(
+            base,
+            theme=style.for_frames(base.theme),  # frames are drawn small: larger labels
             hidden=later,
             caption=f"{number}/{len(steps)}  {caption}",
         )

@@ -24,12 +24,20 @@ from mlsd_diagrams.check import (
     measure,
 )
 from mlsd_diagrams.graph import build_graph
+from mlsd_diagrams.legibility import (
+    clusters_out_of_order,
+    detours,
+    empty_area,
+    label_collisions,
+    misplaced_labels,
+)
 from mlsd_diagrams.load import load_text
 from mlsd_diagrams.model import Design
 from mlsd_diagrams.render.dot import to_dot
 from mlsd_diagrams.render.layout import (
     Box,
     Layout,
+    PlacedCluster,
     PlacedEdge,
     PlacedNode,
     Point,
@@ -64,9 +72,18 @@ def edge(source: str, target: str, points: tuple[Point, ...], *texts: Text) -> P
 
 
 def layout(
-    nodes: list[PlacedNode], edges: list[PlacedEdge], width: float = 400, height: float = 300
+    nodes: list[PlacedNode],
+    edges: list[PlacedEdge],
+    width: float = 400,
+    height: float = 300,
+    clusters: Sequence[PlacedCluster] = (),
 ) -> Layout:
-    return Layout(width, height, tuple(nodes), tuple(edges), (), (), "#ffffff")
+    return Layout(width, height, tuple(nodes), tuple(edges), tuple(clusters), (), "#ffffff")
+
+
+def placed(words: str, x: float, y: float, size: float = 10) -> Text:
+    """A centred line of text 6 pt wide per character, its baseline at y."""
+    return Text(words, x, y, size, "#000000", 6 * len(words), "c")
 
 
 def crossings(*edges: PlacedEdge, nodes: Sequence[PlacedNode] = ()) -> int:
@@ -198,15 +215,16 @@ def test_a_picture_without_labels_has_no_smallest_label():
 # --- thresholds ---
 
 PASSING = Figures(
-    nodes=30,
+    nodes=25,
     edges=40,
-    crossings=30,
+    crossings=8,
     most_crossed="a → b (5)",
-    aspect_ratio=3.5,
+    aspect_ratio=2.2,
     width_pt=2000,
-    height_pt=800,
-    min_label_px=8.0,
+    height_pt=909,
+    min_label_px=12.0,
     smallest_label="'req' (a → b)",
+    empty_area=0.15,
 )
 
 
@@ -217,10 +235,16 @@ def test_figures_at_the_limits_pass():
 @pytest.mark.parametrize(
     ("figure", "value", "threshold", "words"),
     [
-        ("nodes", 31, 30, "31 components"),
-        ("crossings", 31, 30, "most on a → b (5)"),
-        ("aspect_ratio", 3.6, 3.5, "3.6:1"),
-        ("min_label_px", 7.9, 8.0, "'req' (a → b) is 7.9 px"),
+        ("nodes", 26, 25, "26 components"),
+        ("crossings", 9, 8, "most on a → b (5)"),
+        ("aspect_ratio", 2.3, 2.2, "2.3:1"),
+        ("aspect_ratio", 1.1, 1.2, "1.1:1"),
+        ("min_label_px", 11.9, 12.0, "'req' (a → b) is 11.9 px"),
+        ("label_collisions", 1, 0, "1 edge labels drawn over"),
+        ("misplaced_labels", 1, 0, "nearer another edge"),
+        ("detours", 1, 0, "going around the picture"),
+        ("clusters_out_of_order", 1, 0, "out of order left to right"),
+        ("empty_area", 0.16, 0.15, "16% of the canvas"),
     ],
 )
 def test_a_figure_past_its_limit_is_a_warning(
@@ -237,8 +261,21 @@ def test_a_figure_past_its_limit_is_a_warning(
     assert "split into views: `data`, `training`, `serving`, `monitoring`" in finding.suggestion
 
 
+def test_a_view_is_held_to_two_crossings_and_not_to_the_overview_shape():
+    view = dataclasses.replace(PASSING, crossings=3, aspect_ratio=3.0, empty_area=0.5)
+    assert [f.figure for f in assess(view, Thresholds(), "serving")] == ["crossings"]
+    assert assess(dataclasses.replace(view, crossings=2), Thresholds(), "serving") == []
+
+
+def test_a_design_past_25_components_is_told_to_draw_views_not_to_enlarge_its_labels():
+    crowded = dataclasses.replace(PASSING, nodes=30, min_label_px=9.0)
+    [finding] = assess(crowded, Thresholds(), "overview")
+    assert finding.figure == "nodes" and "split into views" in finding.suggestion
+
+
 def test_a_crowded_stage_view_is_told_to_move_components_not_to_split_into_views():
-    [finding] = assess(dataclasses.replace(PASSING, nodes=31), Thresholds(), "serving")
+    small = dataclasses.replace(PASSING, nodes=31, crossings=0)
+    [finding] = assess(small, Thresholds(), "serving")
     assert "split into views" not in finding.suggestion
     assert "another stage" in finding.suggestion
 
@@ -271,11 +308,40 @@ def test_a_100_component_design_fails():
         "big", "overview", laid_out(validate(load_text(generated(100), "big.yaml")))
     )
     assert checked.figures.nodes == 100
-    assert {"nodes", "aspect_ratio", "min_label_px"} <= {f.figure for f in checked.findings}
+    figures = {f.figure for f in checked.findings}
+    assert {"nodes", "aspect_ratio"} <= figures
+    # its labels are tiny, but the finding to act on is the size: draw views
+    assert checked.figures.min_label_px < 12 and "min_label_px" not in figures
 
 
-@pytest.mark.parametrize("spec", DESIGNS, ids=[spec.stem for spec in DESIGNS])
-def test_every_example_overview_and_view_is_readable(spec: Path):
+LAYOUT_CASES = sorted((Path(__file__).parent / "cases" / "layout").glob("*.yaml"))
+# Pictures that still miss a goal of issue 15, and why; strict: a fix makes the test say so.
+NOT_YET: dict[str, str] = {
+    "ad-click-prediction": "stages on a diagonal: an 18% blank block",
+    "content-moderation": "24 components, 40 flows: 19 crossings, labels by the wrong edge",
+    "event-recommendation": "since #14 moved its real-time features: a label on a stage "
+    "title (data view), a stub's label by the wrong edge (serving view)",
+    "harmful-content-detection": "smallest label 11.9 px",
+    "llm-agent": "since #14 added the input guardrail and the human agent (24 components): "
+    "labels 9.5 px, a 16% blank block",
+    "people-you-may-know": "an 18% blank block",
+    "personalized-news-feed": "a label on a stage title; monitoring left of training",
+    "rag-document-qa": "25 components, an 11-step request path: labels 8.7 px, 2.5:1",
+    "similar-listings": "data and serving views: stubs' labels by the wrong edge",
+    "video-recommendation": "a detour (videos → indexing)",
+    "visual-search": "a label nearer another edge, in the overview and the data view",
+    "youtube-video-search": "21 components stacked high: labels 10.8 px",
+    "map-change-detection": "serving view: a label by the wrong edge",
+    "patient-triage": "labels 11.8 px and a 21% blank block",
+}
+
+
+def _known(spec: Path) -> pytest.MarkDecorator | tuple[()]:
+    reason = NOT_YET.get(spec.stem)
+    return pytest.mark.xfail(reason=reason, strict=True) if reason else ()
+
+
+def _checked(spec: Path) -> None:
     # as rendered: with the key, and every derived and declared view
     checks = check_design(load_design(spec))
     print(format_report(checks))
@@ -283,11 +349,24 @@ def test_every_example_overview_and_view_is_readable(spec: Path):
     assert all(check.passed for check in checks), format_report(checks)
 
 
+@pytest.mark.parametrize("spec", [pytest.param(s, marks=_known(s), id=s.stem) for s in DESIGNS])
+def test_every_example_overview_and_view_reaches_the_goals(spec: Path):
+    _checked(spec)
+
+
+@pytest.mark.parametrize(
+    "spec", [pytest.param(s, marks=_known(s), id=s.stem) for s in LAYOUT_CASES]
+)
+def test_designs_from_prompts_outside_the_library_reach_the_goals(spec: Path):
+    assert len(LAYOUT_CASES) == 4  # demand, speech, map tiles, triage
+    _checked(spec)
+
+
 # --- presenting ---
 
 
 def checks() -> list[ViewCheck]:
-    crowded = dataclasses.replace(PASSING, nodes=31)
+    crowded = dataclasses.replace(PASSING, nodes=26)
     return [
         ViewCheck("tiny", "overview", PASSING, ()),
         ViewCheck("big", "overview", crowded, tuple(assess(crowded, Thresholds(), "overview"))),
@@ -295,12 +374,18 @@ def checks() -> list[ViewCheck]:
 
 
 REPORT = """\
-design/view    nodes  edges  crossings  aspect  min label px  verdict
--------------  -----  -----  ---------  ------  ------------  --------------
-tiny/overview     30     40         30    3.50           8.0  ok
-big/overview      31     40         30    3.50           8.0  warning: nodes
-big/overview: warning [nodes] 31 components in one picture (limit 30): split into views: \
-`data`, `training`, `serving`, `monitoring` views are derived from stages (mlsd render -f views).
+design/view    nodes  edges  crossings  aspect  min label px  label hits  label far  detours  \
+order  blank  verdict
+-------------  -----  -----  ---------  ------  ------------  ----------  ---------  -------  \
+-----  -----  --------------
+tiny/overview     25     40          8    2.20          12.0           0          0        0  \
+    0   0.15  ok
+big/overview      26     40          8    2.20          12.0           0          0        0  \
+    0   0.15  warning: nodes
+big/overview: warning [nodes] 26 components in one picture (limit 25): too many to keep every \
+label legible on a screen: split into views: `data`, `training`, `serving`, `monitoring` views \
+are derived from stages (mlsd render -f views).
+median crossings of 2 overviews: 8 (goal ≤ 3): warning: above the goal
 """
 
 
@@ -321,3 +406,126 @@ def test_json_holds_thresholds_figures_and_findings():
     }
     assert big["passed"] is False
     assert [finding["figure"] for finding in big["findings"]] == ["nodes"]
+
+
+def test_the_median_of_the_overviews_is_reported_against_its_goal():
+    low = dataclasses.replace(PASSING, crossings=2)
+    views = [ViewCheck(name, "overview", low, ()) for name in ("a", "b", "c")]
+    views.append(ViewCheck("a", "serving", PASSING, ()))  # views do not count
+    assert format_report(views).endswith("median crossings of 3 overviews: 2 (goal ≤ 3): ok\n")
+
+
+# --- what a reader sees beyond crossings (hand-built layouts) ---
+
+
+def labelled_edge(words: str, x: float, y: float, *line: Point, source="a", target="b"):
+    return edge(source, target, straight(*line), placed(words, x, y))
+
+
+def test_a_label_over_another_label_or_a_node_collides():
+    a, b = node("a", 0, 100), node("b", 200, 100)
+    first = labelled_edge("step one", 100, 95, (10, 100), (190, 100))
+    over_label = labelled_edge("step two", 110, 98, (10, 110), (190, 110))
+    over_node = labelled_edge("long label", 20, 102, (10, 120), (190, 120))
+    assert label_collisions(layout([a, b], [first, over_label])).count == 1
+    found = label_collisions(layout([a, b], [first, over_node]))
+    assert found.count == 1 and "on node a" in (found.first or "")
+
+
+def test_labels_apart_from_each_other_and_from_nodes_do_not_collide():
+    a, b = node("a", 0, 100), node("b", 200, 100)
+    first = labelled_edge("step one", 100, 95, (10, 100), (190, 100))
+    second = labelled_edge("step two", 100, 135, (10, 140), (190, 140))
+    assert label_collisions(layout([a, b], [first, second])).count == 0
+
+
+def test_a_label_nearer_another_edge_than_its_own_is_misplaced():
+    own = labelled_edge("mine", 100, 80, (10, 100), (190, 100))  # 17 pt above its line
+    other = edge("c", "d", straight((10, 70), (190, 70)))  # passes 2 pt above the label
+    found = misplaced_labels(layout([], [own, other]))
+    assert found.count == 1 and "from c → d" in (found.first or "")
+
+
+def test_a_label_beside_its_own_edge_is_not_misplaced():
+    own = labelled_edge("mine", 100, 95, (10, 100), (190, 100))
+    other = edge("c", "d", straight((10, 60), (190, 60)))
+    assert misplaced_labels(layout([], [own, other])).count == 0
+
+
+def test_an_edge_going_around_the_picture_is_a_detour():
+    a, b = node("a", 100, 100), node("b", 300, 100)
+    around = edge("a", "b", straight((110, 100), (110, 400), (290, 400), (290, 100)))
+    found = detours(layout([a, b], [around], 600, 500), {"a", "b"})
+    assert found.count == 1 and (found.first or "").startswith("a → b drawn")
+
+
+def test_a_long_loop_is_a_detour_even_inside_its_ends():
+    a, b = node("a", 0, 0), node("b", 400, 400)
+    zigzag = edge("a", "b", straight((10, 10), (390, 10), (10, 390), (390, 390)))
+    assert detours(layout([a, b], [zigzag], 500, 500), {"a", "b"}).count == 1
+
+
+def test_straight_and_gently_bent_edges_and_short_hooks_are_no_detours():
+    a, b, c = node("a", 0, 100), node("b", 300, 100), node("c", 300, 140)
+    straight_edge = edge("a", "b", straight((10, 100), (290, 100)))
+    bent = edge("a", "c", straight((10, 100), (150, 180), (290, 140)))
+    hook = edge("b", "c", straight((310, 100), (340, 100), (340, 140), (310, 140)))
+    found = detours(layout([a, b, c], [straight_edge, bent, hook], 400, 300), {"a", "b", "c"})
+    assert found.count == 0
+
+
+def cluster(stage: str, x: float, y: float, width: float = 100, height: float = 100):
+    return PlacedCluster(f"cluster_{stage}", Box(x, y, width, height), ())
+
+
+def test_a_later_stage_wholly_left_of_an_earlier_one_is_out_of_order():
+    stages = [cluster("client", 200, 0), cluster("data", 0, 0), cluster("serving", 400, 0)]
+    found = clusters_out_of_order(layout([], [], 600, 200, stages))
+    assert (found.count, found.first) == (1, "data left of client")
+
+
+def test_stages_left_to_right_or_stacked_are_in_order():
+    stages = [
+        cluster("client", 0, 0),
+        cluster("data", 0, 150),  # under the client: stacked, not backwards
+        cluster("training", 150, 150),
+        cluster("serving", 150, 0, 300),
+        cluster("monitoring", 300, 150),
+    ]
+    assert clusters_out_of_order(layout([], [], 500, 300, stages)).count == 0
+
+
+def test_empty_area_is_the_largest_blank_block():
+    half = [cluster("data", 0, 0, 200, 400)]  # the right half of 400 × 400 is blank
+    assert empty_area(layout([], [], 400, 400, half)) == pytest.approx(0.5, abs=0.03)
+    full = [cluster("data", 0, 0, 400, 400)]
+    assert empty_area(layout([], [], 400, 400, full)) == 0.0
+    corners = [cluster("data", 0, 0, 100, 100), cluster("serving", 300, 300, 100, 100)]
+    # the largest blank block is 300 × 300 of 400 × 400, not all the blank cells (0.75)
+    assert empty_area(layout([], [], 400, 400, corners)) == pytest.approx(0.5625, abs=0.03)
+
+
+def test_measure_reports_the_new_figures_with_their_first_occurrence():
+    a, b = node("a", 0, 100), node("b", 200, 100)
+    first = labelled_edge("step one", 100, 95, (10, 100), (190, 100))
+    over = labelled_edge("step two", 110, 98, (10, 110), (190, 110))
+    figures = measure(layout([a, b], [first, over]))
+    assert figures.label_collisions == 1
+    assert "label_collisions" in (figures.first_problem or {})
+
+
+def test_a_flow_label_graphviz_did_not_draw_is_counted_and_warned():
+    """dot 2.43 drops the label of some flows within one rank: the DOT has the label, the
+    layout no text for it (seen on hostile designs drawn in the offline/online rows)."""
+    from dataclasses import replace
+
+    from mlsd_diagrams.check import Thresholds, assess, measure
+
+    nodes = [node("a", 0, 0), node("b", 200, 0)]
+    drawn = replace(edge("a", "b", straight((40, 20), (200, 20)), placed("x", 120, 10)))
+    lost = replace(edge("b", "a", straight((200, 40), (40, 40))), labelled=True)
+    figures = measure(layout(nodes, [replace(drawn, labelled=True), lost]))
+    assert figures.lost_labels == 1
+    (finding,) = [f for f in assess(figures, Thresholds(), "overview") if f.figure == "lost_labels"]
+    assert "not drawn" in finding.suggestion
+    assert measure(layout(nodes, [replace(drawn, labelled=True)])).lost_labels == 0

@@ -25,16 +25,36 @@ def graph_of(dot_file: Path) -> dict[str, object]:
     objects = json.loads(done.stdout)["objects"]
     names = {o["_gvid"]: o["name"] for o in objects if "nodes" not in o}
     data = json.loads(done.stdout)
+    edges = [
+        (names[e["tail"]], names[e["head"]], _text(e.get("label", "")))
+        for e in data.get("edges", [])
+        if e.get("style") != "invis"  # layout scaffolding (stage order), not a flow
+    ]
     return {
-        "nodes": {o["name"]: _text(o["label"]) for o in objects if "nodes" not in o},
-        "clusters": {
-            o["label"]: sorted(names[i] for i in o["nodes"]) for o in objects if "nodes" in o
+        "nodes": {
+            o["name"]: _text(o["label"])
+            for o in objects
+            if "nodes" not in o and not o["name"].startswith(LINK)
         },
-        "edges": sorted(
-            (names[e["tail"]], names[e["head"]], _text(e.get("label", "")))
-            for e in data.get("edges", [])
-        ),
+        "clusters": {
+            o["label"]: sorted(names[i] for i in o["nodes"] if not names[i].startswith(LINK))
+            for o in objects
+            if "nodes" in o
+        },
+        "edges": sorted(_joined(edges)),
     }
+
+
+LINK = "_link_"  # a flow drawn as two short arrows to and from connectors (mlsd's layout)
+
+
+def _joined(edges: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """The flows drawn: a flow split into `source -> _link_N_to` (with its label) and
+    `_link_N_from -> target` counts as the one flow `source -> target`."""
+    out = {h.removesuffix("_to"): (t, label) for t, h, label in edges if h.startswith(LINK)}
+    into = {t.removesuffix("_from"): h for t, h, _ in edges if t.startswith(LINK)}
+    whole = [e for e in edges if not (e[0].startswith(LINK) or e[1].startswith(LINK))]
+    return whole + [(source, into[key], label) for key, (source, label) in out.items()]
 
 
 def _text(label: str) -> str:
@@ -90,14 +110,17 @@ def drawn(dot_file: Path) -> dict[str, object]:
     for group in root.iter(f"{SVG}g"):
         texts = " ".join(t.text or "" for t in group.findall(f"{SVG}text"))
         kind = group.get("class", "")
+        if kind == "edge" and group.find(f"{SVG}path") is None:
+            continue  # an invisible edge: layout scaffolding (stage order), not a flow
         if kind in groups:
             groups[kind].append((group.findtext(f"{SVG}title") or "", " ".join(texts.split())))
         elif kind == "graph":
             graph_text = " ".join(texts.split())
     clusters = sorted(text for _, text in groups["cluster"])
+    ends = [(*title.split("->", 1), text) for title, text in groups["edge"]]
     return {
-        "nodes": dict(groups["node"]),
-        "edges": sorted(groups["edge"]),
+        "nodes": {name: text for name, text in groups["node"] if not name.startswith(LINK)},
+        "edges": sorted(_joined([(tail, head, text) for tail, head, text in ends])),
         "clusters": clusters,
         "title": graph_text,
     }

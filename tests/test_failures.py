@@ -233,8 +233,13 @@ def stuck_rebuild(designs: Path, tmp_path: Path, monkeypatch):
     before = visible(out)
     change_titles(designs)
     marker = tmp_path / "rendering"
-    body = f'if [ "$1" = -V ]; then exec $REAL -V; fi\ntouch {marker}\nexec sleep 30'
-    fake_dot(tmp_path, monkeypatch, body)  # `exec`: the dot process is the sleeping one
+    # layouts measured before drawing (`-Tjson` to stdout) run; drawing a file (`-o`) sticks;
+    # `exec`: the dot process is the sleeping one
+    fake_dot(
+        tmp_path,
+        monkeypatch,
+        'case "$*" in *" -o"*) ;; *) exec $REAL "$@";; esac\n' + f"touch {marker}\nexec sleep 30",
+    )
     process = build(designs, out, "-j", "2", start_new_session=True)
     wait_for(marker)
     return out, before, process

@@ -16,7 +16,8 @@ from mlsd_diagrams.load import load_text
 from mlsd_diagrams.model import FlowKind
 from mlsd_diagrams.pictures import build_up, overview, view_pictures
 from mlsd_diagrams.render import style
-from mlsd_diagrams.render.dot import Options, to_dot
+from mlsd_diagrams.render.dot import Options, link_ids, to_dot
+from mlsd_diagrams.render.layout import lay_out
 from mlsd_diagrams.validate import load_design, validate
 from mlsd_diagrams.views import design_views, view_graph
 
@@ -184,8 +185,38 @@ def test_the_build_up_adds_stages_in_the_order_of_the_answer(pinned):
     assert frames[0].options.caption.startswith("1/6  Step 1")
     # every frame lays out the whole graph: only what is drawn changes
     drawn = [to_dot(f.graph, f.options) for f in frames]
-    assert all(src.count(" -> ") == len(graph.edges) for src in drawn)
+    # a flow drawn as connectors is two short arrows
+    arrows = len(graph.edges) + len(frames[-1].options.links)
+    assert all(src.count(" -> ") == arrows for src in drawn)
+    assert all(f.options.links == frames[-1].options.links for f in frames)
     assert drawn[0].count("style=invis") > drawn[3].count("style=invis") > 0
+
+
+def test_a_frame_never_draws_a_flow_before_both_its_stages_and_feedback_comes_last(pinned):
+    design, graph = pinned
+    frames = build_up(design, graph)
+    stages = {node.id: node.stage for node in graph.nodes}
+    feedback = [e for e in graph.edges if e.kind == FlowKind.feedback.value]
+    assert feedback  # the pinned design closes its loop
+    for frame in frames:
+        laid = lay_out(to_dot(frame.graph, frame.options))
+        drawn = {(e.source, e.target) for e in laid.edges if e.points}
+        shown = {n.id for n in laid.nodes if n.texts and not n.id.startswith("_")}  # drawn
+        for edge in graph.edges:
+            both = {stages[edge.source], stages[edge.target]}.isdisjoint(frame.options.hidden)
+            ends = _drawn_ends(edge, frame.options.links, graph)
+            visible = bool(ends & drawn)
+            last = frame is frames[-1]
+            assert visible == (both and (edge.kind != "feedback" or last)), (frame.name, edge)
+        assert shown == {n.id for n in graph.nodes if n.stage not in frame.options.hidden}
+
+
+def _drawn_ends(edge, links, graph) -> set[tuple[str, str]]:
+    index = graph.edges.index(edge)
+    if index in links:
+        to_id, from_id = link_ids(index)
+        return {(edge.source, to_id), (from_id, edge.target)}
+    return {(edge.source, edge.target)}
 
 
 def test_render_writes_views_frames_and_a_gif_in_build_up_order(tmp_path: Path, pinned):
@@ -208,6 +239,14 @@ def test_render_writes_views_frames_and_a_gif_in_build_up_order(tmp_path: Path, 
         gif.seek(index)
         inked.append(sum(gif.convert("L").histogram()[:200]))
     assert inked == sorted(inked) and inked[0] < inked[-1]
+    # every label of every frame is at least 12 px in the GIF as it is shown
+    shrink = gif.width / max(Image.open(frame).width for frame in frames)
+    for picture in build_up(design, _graph):
+        laid = lay_out(to_dot(picture.graph, picture.options))
+        sizes = [t.size for n in laid.nodes for t in n.texts]
+        sizes += [t.size for e in laid.edges for t in e.texts]
+        smallest = min(sizes) * style.FRAME_DPI / 72 * min(1.0, shrink)
+        assert smallest >= style.READABLE_PX, (picture.name, smallest)
 
 
 def test_a_view_taken_out_of_the_spec_disappears_on_the_next_render(tmp_path: Path):

@@ -15,7 +15,7 @@ import html
 import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import diagrams
 import graphviz
@@ -37,26 +37,63 @@ class Options:
     zones: bool = False  # colour the stages by zone: offline or online
     hidden: frozenset[str] = frozenset()  # stages laid out but not drawn (build-up frames)
     caption: str | None = None  # a line under the title
+    links: frozenset[int] = frozenset()  # flows (indices into graph.edges) drawn as connectors
+    rows: bool = False  # offline and online stages in two rows: flows between them do not rank
+    ordered: bool = False  # invisible edges keep every stage from starting after a later one
+    online_first: bool = False  # the online stages listed (so placed) before the offline ones
+    compact: bool = False  # tighter spacing between ranks and nodes (style.COMPACT)
+
+
+LINK_PREFIX = "_link_"  # spec ids cannot start with "_"
+
+
+def link_ids(index: int) -> tuple[str, str]:
+    """The two connector nodes of flow `index`: beside its source, and beside its target."""
+    return f"{LINK_PREFIX}{index}_to", f"{LINK_PREFIX}{index}_from"
 
 
 def to_dot(graph: Graph, options: Options = Options()) -> str:
     """The DOT source of a graph; byte-identical for the same graph on any machine."""
     with _building(graph, options) as diagram:
-        for cluster in graph.clusters:
+        clusters = graph.clusters
+        if options.online_first:
+            clusters = tuple(sorted(clusters, key=lambda c: _zone(c.stage) == "offline"))
+        for cluster in clusters:
             _add_cluster(graph, cluster, options)
         for stub in graph.stubs:
             _add_stub(diagram, stub.id, stub.label, stub.stage, options.theme)
         stages = {node.id: node.stage for node in (*graph.nodes, *graph.stubs)}
         stubs = {stub.id for stub in graph.stubs}
-        for edge in graph.edges:
-            hidden = {stages[edge.source], stages[edge.target]} & options.hidden
+        for index, edge in enumerate(graph.edges):
+            hidden = bool({stages[edge.source], stages[edge.target]} & options.hidden)
+            # feedback closes the loop: a build-up frame shows it only with the whole system
+            hidden = hidden or (edge.kind == "feedback" and bool(options.hidden))
+            if index in options.links:
+                _add_link(diagram, index, edge, options, hidden=hidden)
+                continue
             # a stub sits before or after the component it feeds, whatever the flow
             if {edge.source, edge.target} & stubs:
                 constraint = True
+            elif options.rows and _zone(stages[edge.source]) != _zone(stages[edge.target]):
+                constraint = False
             else:
                 constraint = None if shapes_layout(edge, stages) else False
-            _add_edge(diagram, edge, options.theme, constraint=constraint, hidden=bool(hidden))
+            _add_edge(diagram, edge, options, constraint=constraint, hidden=hidden)
+        if options.ordered:
+            _add_stage_order(diagram, graph)
         return diagram.dot.source
+
+
+def _add_stage_order(diagram: diagrams.Diagram, graph: Graph) -> None:
+    """For every two stages, an invisible edge from the first component of the earlier one to
+    the last component of the later one: the later stage never ends left of the earlier
+    one's start (minlen 0: they may share a column)."""
+    clusters = [c for c in graph.clusters if c.node_ids]
+    for i, earlier in enumerate(clusters):
+        for later in clusters[i + 1 :]:
+            diagram.dot.edge(
+                earlier.node_ids[0], later.node_ids[-1], style="invis", minlen="0", weight="0"
+            )
 
 
 _UNUSED_NODE_DEFAULTS = ("imagescale", "labelloc", "style")
@@ -74,6 +111,8 @@ def _building(graph: Graph, options: Options) -> Iterator[diagrams.Diagram]:
         node_attr=theme.node,
         edge_attr=theme.edge,
     )
+    if options.compact:
+        diagram.dot.graph_attr.update(style.COMPACT)
     for inherited in _UNUSED_NODE_DEFAULTS:  # mingrammer's defaults for icon-only nodes
         diagram.dot.node_attr.pop(inherited, None)
     diagram.dot.graph_attr["label"] = _title_label(graph, options)
@@ -112,9 +151,10 @@ def _add_cluster(graph: Graph, cluster: Cluster, options: Options) -> None:
     if hidden:
         attrs = {**attrs, "style": "invis"}
     nodes = {node.id: node for node in graph.nodes}
-    with _named_cluster(title, f"cluster_{cluster.stage}", attrs):
+    with _named_cluster(title, f"cluster_{cluster.stage}", attrs) as group:
         for node_id in cluster.node_ids:
             _add_node(nodes[node_id], theme, hidden)
+        _add_link_nodes(group, graph, cluster, options)
 
 
 def _add_node(node: Node, theme: style.Theme, hidden: bool) -> None:
@@ -134,11 +174,63 @@ def _node_label(label: str, kind: str, theme: style.Theme) -> str:
 
 def _icon_cell(kind: str, size: int, theme: style.Theme) -> str:
     icon = html.escape(catalog.icon_ref(kind))
-    tile = f' BGCOLOR="{theme.icon_tile}" STYLE="rounded"' if theme.icon_tile else ""
+    # a square tile: Graphviz 2.43 crashes (SIGSEGV) on about half its runs with rounded,
+    # filled cells of fixed size (measured on the dark theme's overview)
+    tile = f' BGCOLOR="{theme.icon_tile}"' if theme.icon_tile else ""
     return (
         f'<TD FIXEDSIZE="TRUE" WIDTH="{size}" HEIGHT="{size}"{tile}>'
         f'<IMG SRC="{icon}" SCALE="TRUE"/></TD>'
     )
+
+
+def _add_link_nodes(
+    group: diagrams.Cluster, graph: Graph, cluster: Cluster, options: Options
+) -> None:
+    """The connectors of linked flows that start or end in this stage: a small rounded box
+    naming the component at the other end, beside the component it belongs to."""
+    members = set(cluster.node_ids)
+    labels = {node.id: node.label for node in graph.nodes}
+    stages = {node.id: node.stage for node in graph.nodes}
+    for index in sorted(options.links):
+        edge = graph.edges[index]
+        to_id, from_id = link_ids(index)
+        for node_id, end, word, other in (
+            (to_id, edge.source, "to", edge.target),
+            (from_id, edge.target, "from", edge.source),
+        ):
+            if end in members:
+                hidden = bool({stages[edge.source], stages[edge.target]} & options.hidden)
+                hidden = hidden or (edge.kind == "feedback" and bool(options.hidden))
+                text = f"{word} {labels[other]}"
+                _link_node(group, node_id, text, edge.kind, options.theme, hidden)
+
+
+def _link_node(
+    group: diagrams.Cluster, node_id: str, text: str, kind: str, theme: style.Theme, hidden: bool
+) -> None:
+    color = theme.flow[kind]["color"]
+    group.dot.node(
+        node_id,
+        label=_wrapped(text, style.LABEL_WRAP),
+        shape="box",
+        style="rounded,invis" if hidden else "rounded",
+        color=color,
+        fontcolor=theme.flow[kind]["fontcolor"],
+        fontsize=theme.edge["fontsize"],  # a connector reads like a flow's label
+        margin="0.1,0.04",
+    )
+
+
+def _add_link(
+    diagram: diagrams.Diagram, index: int, edge: Edge, options: Options, *, hidden: bool
+) -> None:
+    """A flow drawn as two short arrows: its source to a connector naming the target (with
+    the flow's label), and a connector naming the source to its target."""
+    to_id, from_id = link_ids(index)
+    out = replace(edge, target=to_id)
+    into = replace(edge, source=from_id, label=None, step=None)
+    _add_edge(diagram, out, options, constraint=True, hidden=hidden)
+    _add_edge(diagram, into, options, constraint=True, hidden=hidden)
 
 
 def _add_stub(
@@ -231,13 +323,13 @@ def shapes_layout(edge: Edge, stages: dict[str, str]) -> bool:
 def _add_edge(
     diagram: diagrams.Diagram,
     edge: Edge,
-    theme: style.Theme,
+    options: Options,
     *,
     constraint: bool | None,
     hidden: bool,
 ) -> None:
     """Draw one flow; `constraint` None leaves rank constraints to the flow kind's style."""
-    attrs = dict(theme.flow[edge.kind])
+    attrs = dict(options.theme.flow[edge.kind])
     label = _edge_label(edge)
     if label:
         attrs["label"] = label

@@ -8,7 +8,8 @@ from PIL import Image, ImageColor
 
 FRAME_MS = 1600
 LAST_FRAME_MS = 4000
-MAX_WIDTH = 1600  # pixels: enough to read on a screen, small enough to embed
+MAX_WIDTH = 2600  # pixels: frames wider than this are shrunk (their labels are 12 px at 1:1,
+# style.for_frames), so only a picture of over 3,900 pt shows labels under 12 px
 
 
 def animate(frames: list[Path], target: Path, background: str = "#FFFFFF") -> None:

@@ -61,6 +61,7 @@ class PlacedEdge:
     texts: tuple[Text, ...]  # the label lines, top to bottom
     color: str
     style: str  # "solid", "dashed", "dotted" or "bold"
+    labelled: bool = False  # the DOT gives it a label (drawn or not: see `texts`)
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,7 @@ class _Reader:
             texts=self._texts(edge.get("_ldraw_", [])),
             color=_pen(draw, "#000000"),
             style=next((s for s in styles if s in ("dashed", "dotted", "bold")), "solid"),
+            labelled=bool(edge.get("label")),
         )
 
     def _texts(self, ops: list[dict]) -> tuple[Text, ...]:

@@ -6,7 +6,7 @@ but keep every line style, so a reader who learned the key of one theme can read
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..graph import Edge
 
@@ -26,19 +26,23 @@ GRAPH = {
     "bgcolor": "#FFFFFF",
 }
 
+# A tighter spacing, tried for pictures of a whole design: smaller, so labels stay larger once
+# the picture is fitted to a screen, at the risk of labels nearer other edges.
+COMPACT = {"nodesep": "0.35", "ranksep": "0.55"}
+
 NODE = {
     "shape": "plain",
     "fixedsize": "false",
     "width": "0",
     "height": "0",
     "fontname": FONT,
-    "fontsize": "15",
+    "fontsize": "16",
     "fontcolor": "#1E2A35",
 }
 
 EDGE = {
     "fontname": FONT,
-    "fontsize": "13",
+    "fontsize": "16",  # 12 px or more once a picture of 25 components is fitted to a screen
     "arrowsize": "0.9",
 }
 
@@ -77,7 +81,7 @@ STAGE_COLORS = {
 }
 
 LABEL_WRAP = 16
-EDGE_LABEL_WRAP = 14
+EDGE_LABEL_WRAP = 14  # "probabilities", "low-confidence" stay whole
 ICON_SIZE = 64  # points
 KEY_ICON_SIZE = 24  # points
 KEY_COLUMNS = 6
@@ -211,6 +215,16 @@ WHITEBOARD = _themed(
 )
 
 THEMES: dict[str, Theme] = {theme.name: theme for theme in (LIGHT, DARK, WHITEBOARD)}
+
+FRAME_DPI = 48  # the build-up's frames are drawn at half the screen resolution (build.py)
+READABLE_PX = 12  # the smallest label a frame of the GIF may show, in its own pixels
+FRAME_FONT_SIZE = str(round(READABLE_PX * 72 / FRAME_DPI))  # 18 pt: 12 px at 48 dpi
+
+
+def for_frames(theme: Theme) -> Theme:
+    """`theme` with component and flow labels large enough to read in the GIF's frames."""
+    size = {"fontsize": FRAME_FONT_SIZE}
+    return replace(theme, node={**theme.node, **size}, edge={**theme.edge, **size})
 
 
 def key_line(attrs: dict[str, str]) -> tuple[int, str]:

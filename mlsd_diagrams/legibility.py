@@ -1,0 +1,305 @@
+"""What a reader sees in a laid-out picture, beyond crossings: the figures `mlsd check` adds.
+
+All read from `render.layout.Layout` (points, y downwards), never from the spec:
+
+- label collisions: an edge label whose box overlaps another label (of an edge, a node, a
+  stage or the title and key) or a node's box (its icon and name);
+- misplaced labels: an edge label nearer another edge's line than its own, so a reader
+  pins the step on the wrong flow;
+- detours: an edge drawn many times longer than the distance between its ends, or one that
+  runs far outside the box spanned by the two nodes it joins (around the picture);
+- cluster order: two stage boxes in the wrong order left to right (a later stage drawn
+  wholly to the left of an earlier one);
+- empty area: the largest blank rectangle, as a share of the canvas.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from .graph import STAGE_ORDER
+from .render.layout import Box, Layout, PlacedEdge, Point, Text, curve_points
+
+ASCENT, DESCENT = 0.8, 0.25  # of the font size: a text line's box above and below its baseline
+TOUCH = 1.0  # pt: boxes overlapping by less than this only touch
+NEARER = 2.0  # pt: another edge must be this much nearer a label than its own to mislead
+DETOUR_RATIO = 2.0  # drawn length over the distance between the ends...
+DETOUR_EXCESS = 144.0  # pt: ... and at least this much longer (a short hook is no detour)
+AROUND = 144.0  # pt: two inches, more than a component is tall: farther outside the box
+# spanned by its two nodes, an edge goes around other components
+GRID = 40  # cells per side when looking for blank area
+SAMPLES = 10  # straight pieces per Bézier segment
+
+
+@dataclass(frozen=True)
+class Finding:
+    """How many times one problem occurs and the first occurrence, named for the reader."""
+
+    count: int
+    first: str | None
+
+
+def text_box(text: Text) -> Box:
+    """The box of one drawn line of text."""
+    left = {"c": text.x - text.width / 2, "l": text.x, "r": text.x - text.width}[text.align]
+    top = text.y - ASCENT * text.size
+    return Box(left, top, text.width, (ASCENT + DESCENT) * text.size)
+
+
+def union(boxes: Iterable[Box]) -> Box | None:
+    boxes = list(boxes)
+    if not boxes:
+        return None
+    left = min(b.x for b in boxes)
+    top = min(b.y for b in boxes)
+    right = max(b.x + b.width for b in boxes)
+    bottom = max(b.y + b.height for b in boxes)
+    return Box(left, top, right - left, bottom - top)
+
+
+def overlap(a: Box, b: Box) -> bool:
+    """Whether two boxes overlap by TOUCH or more both ways."""
+    width = min(a.x + a.width, b.x + b.width) - max(a.x, b.x)
+    height = min(a.y + a.height, b.y + b.height) - max(a.y, b.y)
+    return width >= TOUCH and height >= TOUCH
+
+
+def edge_name(edge: PlacedEdge) -> str:
+    return f"{edge.source} → {edge.target}"
+
+
+def _label_text(edge: PlacedEdge) -> str:
+    return " ".join(t.text for t in edge.texts)
+
+
+# --- label collisions ---
+
+
+def label_collisions(layout: Layout) -> Finding:
+    """Edge labels overlapping another label or a node, one count per pair."""
+    labelled = [(e, union(text_box(t) for t in e.texts)) for e in layout.edges if e.texts]
+    others: list[tuple[str, Box]] = [(f"node {n.id}", n.box) for n in layout.nodes]
+    others += [
+        (f"stage title {c.name.removeprefix('cluster_')}", text_box(t))
+        for c in layout.clusters
+        for t in c.texts
+    ]
+    others += [(f"title {t.text!r}", text_box(t)) for t in layout.texts]
+    found = []
+    for i, (edge, box) in enumerate(labelled):
+        name = f"label {_label_text(edge)!r} ({edge_name(edge)})"
+        found += [f"{name} on {what}" for what, other in others if box and overlap(box, other)]
+        for other_edge, other in labelled[i + 1 :]:
+            if box and other and overlap(box, other):
+                found.append(f"{name} on label {_label_text(other_edge)!r}")
+    return Finding(len(found), found[0] if found else None)
+
+
+# --- labels nearer another edge ---
+
+
+def polyline(edge: PlacedEdge) -> list[Point]:
+    points = [p for piece in curve_points(edge.points, SAMPLES) for p in piece]
+    return points + ([edge.head] if edge.head else [])
+
+
+def box_to_segment(box: Box, a: Point, b: Point) -> float:
+    """The distance from a box to a segment (0 when the segment enters the box)."""
+    if _segment_enters(box, a, b):
+        return 0.0
+    corners = [
+        (box.x, box.y),
+        (box.x + box.width, box.y),
+        (box.x + box.width, box.y + box.height),
+        (box.x, box.y + box.height),
+    ]
+    edges = list(zip(corners, corners[1:] + corners[:1], strict=True))
+    return min(
+        min(_point_to_segment(c, a, b) for c in corners),
+        min(_point_to_segment(p, s, t) for p in (a, b) for s, t in edges),
+    )
+
+
+def _point_to_segment(p: Point, a: Point, b: Point) -> float:
+    (px, py), (ax, ay), (bx, by) = p, a, b
+    dx, dy = bx - ax, by - ay
+    length = dx * dx + dy * dy
+    t = 0.0 if length == 0 else max(0.0, min(1.0, ((px - ax) * dx + (py - ay) * dy) / length))
+    return math.hypot(px - (ax + t * dx), py - (ay + t * dy))
+
+
+def _inside(box: Box, p: Point) -> bool:
+    return box.x <= p[0] <= box.x + box.width and box.y <= p[1] <= box.y + box.height
+
+
+def _segment_enters(box: Box, a: Point, b: Point) -> bool:
+    """Liang–Barsky clipping: whether any part of segment a–b lies in the box."""
+    if _inside(box, a) or _inside(box, b):
+        return True
+    (ax, ay), (bx, by) = a, b
+    dx, dy = bx - ax, by - ay
+    low, high = 0.0, 1.0
+    for p, q in (
+        (-dx, ax - box.x),
+        (dx, box.x + box.width - ax),
+        (-dy, ay - box.y),
+        (dy, box.y + box.height - ay),
+    ):
+        if p == 0:
+            if q < 0:
+                return False
+            continue
+        t = q / p
+        if p < 0:
+            low = max(low, t)
+        else:
+            high = min(high, t)
+        if low > high:
+            return False
+    return True
+
+
+def distance(box: Box, line: Sequence[Point]) -> float:
+    return min(
+        (box_to_segment(box, a, b) for a, b in zip(line, line[1:], strict=False)),
+        default=math.inf,
+    )
+
+
+def misplaced_labels(layout: Layout) -> Finding:
+    """Edge labels that another edge passes nearer than their own (by NEARER or more)."""
+    edges = [e for e in layout.edges if e.points]
+    lines = [polyline(e) for e in edges]
+    bounds = [_bounds(line) for line in lines]
+    found = []
+    for i, edge in enumerate(edges):
+        box = union(text_box(t) for t in edge.texts)
+        if box is None:
+            continue
+        own = distance(box, lines[i])
+        nearer = []
+        for j, other in enumerate(edges):
+            if j == i or _box_gap(box, bounds[j]) + NEARER > own:
+                continue  # a quick reject: its whole line is too far to be nearer
+            gap = distance(box, lines[j])
+            if gap + NEARER <= own:
+                nearer.append((gap, edge_name(other)))
+        if nearer:
+            gap, other = min(nearer)
+            found.append(
+                f"label {_label_text(edge)!r} ({edge_name(edge)}) is {gap:.0f} pt from "
+                f"{other}, {own:.0f} pt from its own edge"
+            )
+    return Finding(len(found), found[0] if found else None)
+
+
+def _bounds(line: Sequence[Point]) -> Box:
+    xs, ys = [p[0] for p in line], [p[1] for p in line]
+    return Box(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
+
+
+def _box_gap(a: Box, b: Box) -> float:
+    """The distance between two boxes, 0 when they overlap."""
+    dx = max(b.x - (a.x + a.width), a.x - (b.x + b.width), 0.0)
+    dy = max(b.y - (a.y + a.height), a.y - (b.y + b.height), 0.0)
+    return math.hypot(dx, dy)
+
+
+# --- detours ---
+
+
+def detours(layout: Layout, node_ids: set[str]) -> Finding:
+    """Edges between `node_ids` drawn far longer than their ends are apart, or far outside
+    the box spanned by the nodes they join."""
+    boxes = {n.id: n.box for n in layout.nodes}
+    found = []
+    for edge in layout.edges:
+        if not edge.points or edge.source not in node_ids or edge.target not in node_ids:
+            continue
+        line = polyline(edge)
+        drawn = sum(math.dist(a, b) for a, b in zip(line, line[1:], strict=False))
+        direct = math.dist(line[0], line[-1])
+        ends = union([boxes[edge.source], boxes[edge.target]])
+        outside = max(_outside(ends, p) for p in line) if ends else 0.0
+        if (drawn > DETOUR_RATIO * direct and drawn - direct >= DETOUR_EXCESS) or outside > AROUND:
+            found.append(
+                f"{edge_name(edge)} drawn {drawn:.0f} pt for ends {direct:.0f} pt apart, "
+                f"straying {outside:.0f} pt outside its ends"
+            )
+    return Finding(len(found), found[0] if found else None)
+
+
+def _outside(box: Box, p: Point) -> float:
+    dx = max(box.x - p[0], 0.0, p[0] - box.x - box.width)
+    dy = max(box.y - p[1], 0.0, p[1] - box.y - box.height)
+    return max(dx, dy)
+
+
+# --- cluster order ---
+
+
+def clusters_out_of_order(layout: Layout) -> Finding:
+    """Pairs of stages drawn against the stage order: the later one wholly left of the
+    earlier one (a reader reads the stages left to right)."""
+    stages = {stage.value: rank for stage, rank in STAGE_ORDER.items()}
+    placed = [
+        (stages[c.name.removeprefix("cluster_")], c.name.removeprefix("cluster_"), c.box)
+        for c in layout.clusters
+        if c.name.removeprefix("cluster_") in stages
+    ]
+    found = [
+        f"{later} left of {earlier}"
+        for rank, earlier, box in sorted(placed)
+        for later_rank, later, other in sorted(placed)
+        if later_rank > rank and other.x + other.width <= box.x
+    ]
+    return Finding(len(found), found[0] if found else None)
+
+
+# --- empty area ---
+
+
+def empty_area(layout: Layout) -> float:
+    """The largest blank rectangle (no stage box, node or text in it) over the canvas, 0–1.
+
+    The canvas is cut into GRID × GRID cells; a cell is blank when nothing drawn but edge
+    lines touches it. Lines are left out: a long edge across a blank block does not fill it
+    (detours are measured on their own).
+    """
+    if layout.width <= 0 or layout.height <= 0:
+        return 0.0
+    filled = [[False] * GRID for _ in range(GRID)]
+    cell_w, cell_h = layout.width / GRID, layout.height / GRID
+    for box in _drawn_boxes(layout):
+        left, right = int(box.x // cell_w), int((box.x + box.width) // cell_w)
+        top, bottom = int(box.y // cell_h), int((box.y + box.height) // cell_h)
+        for row in range(max(top, 0), min(bottom, GRID - 1) + 1):
+            for col in range(max(left, 0), min(right, GRID - 1) + 1):
+                filled[row][col] = True
+    return round(_largest_blank(filled) / (GRID * GRID), 3)
+
+
+def _drawn_boxes(layout: Layout) -> Iterable[Box]:
+    yield from (c.box for c in layout.clusters)
+    yield from (n.box for n in layout.nodes)
+    yield from (text_box(t) for t in layout.texts)
+    yield from (text_box(t) for e in layout.edges for t in e.texts)
+
+
+def _largest_blank(filled: list[list[bool]]) -> int:
+    """The most cells in one rectangle of blank cells (largest rectangle in a histogram,
+    row by row)."""
+    heights = [0] * len(filled[0])
+    best = 0
+    for row in filled:
+        heights = [0 if cell else h + 1 for cell, h in zip(row, heights, strict=True)]
+        stack: list[int] = []
+        for i, h in enumerate([*heights, 0]):
+            while stack and heights[stack[-1]] >= h:
+                height = heights[stack.pop()]
+                width = i if not stack else i - stack[-1] - 1
+                best = max(best, height * width)
+            stack.append(i)
+    return best
