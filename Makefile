@@ -55,6 +55,7 @@ demo: setup
 test: setup test-deps
 	$(BIN)/python -m pytest -q
 	$(BIN)/ruff check mlsd_diagrams tests bench tools
+	$(BIN)/mypy
 
 # Side-by-side timings and ratios (a report, not a test); needs the bench extra (D2).
 bench: setup
@@ -64,6 +65,7 @@ bench: setup
 lint: setup
 	$(BIN)/ruff check mlsd_diagrams tests bench tools
 	$(BIN)/ruff format --check mlsd_diagrams tests bench tools
+	$(BIN)/mypy
 
 clean:
 	rm -rf output .pytest_cache

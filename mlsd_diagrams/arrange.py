@@ -43,7 +43,8 @@ PLACEMENTS = ((False, False), (True, False), (True, True))
 
 def against_reading(graph: Graph) -> frozenset[int]:
     """The flows (indices) that run against the reading order, see `shapes_layout`."""
-    stages = {node.id: node.stage for node in (*graph.nodes, *graph.stubs)}
+    stages = {node.id: node.stage for node in graph.nodes}
+    stages |= {stub.id: stub.stage for stub in graph.stubs}
     return frozenset(
         i
         for i, edge in enumerate(graph.edges)

@@ -187,10 +187,10 @@ def misplaced_labels(layout: Layout) -> Finding:
             if gap + NEARER <= own:
                 nearer.append((gap, edge_name(other)))
         if nearer:
-            gap, other = min(nearer)
+            gap, nearest = min(nearer)
             found.append(
                 f"label {_label_text(edge)!r} ({edge_name(edge)}) is {gap:.0f} pt from "
-                f"{other}, {own:.0f} pt from its own edge"
+                f"{nearest}, {own:.0f} pt from its own edge"
             )
     return Finding(len(found), found[0] if found else None)
 

@@ -59,7 +59,8 @@ def view_graph(graph: Graph, view: View) -> Graph:
     shown = _shown_ids(graph, view)
     nodes = tuple(node for node in graph.nodes if node.id in shown)
     by_id = {node.id: node for node in graph.nodes}
-    edges, outside = [], {}
+    edges: list[Edge] = []
+    outside: dict[str, Stub] = {}
     for edge in graph.edges:
         if edge.source in shown and edge.target in shown:
             edges.append(edge)

@@ -62,7 +62,8 @@ def to_dot(graph: Graph, options: Options = Options()) -> str:
             _add_cluster(graph, cluster, options)
         for stub in graph.stubs:
             _add_stub(diagram, stub.id, stub.label, stub.stage, options.theme)
-        stages = {node.id: node.stage for node in (*graph.nodes, *graph.stubs)}
+        stages = {node.id: node.stage for node in graph.nodes}
+        stages |= {stub.id: stub.stage for stub in graph.stubs}
         stubs = {stub.id for stub in graph.stubs}
         for index, edge in enumerate(graph.edges):
             hidden = bool({stages[edge.source], stages[edge.target]} & options.hidden)
@@ -72,6 +73,7 @@ def to_dot(graph: Graph, options: Options = Options()) -> str:
                 _add_link(diagram, index, edge, options, hidden=hidden)
                 continue
             # a stub sits before or after the component it feeds, whatever the flow
+            constraint: bool | None
             if {edge.source, edge.target} & stubs:
                 constraint = True
             elif options.rows and _zone(stages[edge.source]) != _zone(stages[edge.target]):

@@ -151,8 +151,10 @@ class _Reader:
 
     def _edge(self, edge: dict, names: dict[int, str]) -> PlacedEdge:
         draw = edge.get("_draw_", [])
-        curve = next((op["points"] for op in draw if op.get("op") == "b"), [])
-        head = next((op["points"] for op in edge.get("_hdraw_", []) if op.get("op") == "P"), [])
+        curve: list[list[float]] = next((op["points"] for op in draw if op.get("op") == "b"), [])
+        head: list[list[float]] = next(
+            (op["points"] for op in edge.get("_hdraw_", []) if op.get("op") == "P"), []
+        )
         # dot draws `bold` as a wider line, so the edge's own attribute tells it apart
         styles = [edge.get("style", ""), *(op["style"] for op in draw if op.get("op") == "S")]
         return PlacedEdge(
