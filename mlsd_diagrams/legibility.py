@@ -161,11 +161,28 @@ def _segment_enters(box: Box, a: Point, b: Point) -> bool:
     return True
 
 
-def distance(box: Box, line: Sequence[Point]) -> float:
-    return min(
-        (box_to_segment(box, a, b) for a, b in zip(line, line[1:], strict=False)),
-        default=math.inf,
-    )
+def distance(box: Box, line: Sequence[Point], beyond: float = math.inf) -> float:
+    """The distance from a box to a polyline; a result `beyond` or more only says "that far
+    or farther": each piece whose bounding box is already farther than the nearest piece so
+    far, or than `beyond`, is skipped (the bound never overestimates, so the nearest is exact
+    whenever it is under `beyond`)."""
+    nearest = math.inf
+    for a, b in zip(line, line[1:], strict=False):
+        lowest = _gap_to_piece(box, a, b) - SLACK
+        if lowest > nearest or lowest >= beyond:
+            continue
+        nearest = min(nearest, box_to_segment(box, a, b))
+    return nearest
+
+
+SLACK = 1e-9  # pt: rounding room between the bound and the exact distance
+
+
+def _gap_to_piece(box: Box, a: Point, b: Point) -> float:
+    """A lower bound of the distance from a box to segment a-b: to the segment's bounds."""
+    dx = max(min(a[0], b[0]) - (box.x + box.width), box.x - max(a[0], b[0]), 0.0)
+    dy = max(min(a[1], b[1]) - (box.y + box.height), box.y - max(a[1], b[1]), 0.0)
+    return math.hypot(dx, dy)
 
 
 def misplaced_labels(layout: Layout) -> Finding:
@@ -183,7 +200,8 @@ def misplaced_labels(layout: Layout) -> Finding:
         for j, other in enumerate(edges):
             if j == i or _box_gap(box, bounds[j]) + NEARER > own:
                 continue  # a quick reject: its whole line is too far to be nearer
-            gap = distance(box, lines[j])
+            # pieces that could only be nearer by less than NEARER are not measured
+            gap = distance(box, lines[j], beyond=own - NEARER + SLACK)
             if gap + NEARER <= own:
                 nearer.append((gap, edge_name(other)))
         if nearer:
