@@ -15,7 +15,8 @@ with or without invisible edges that keep a later stage from ending left of an e
 a picture of the whole design also with tighter spacing (larger labels once fitted). Views
 (a few components each) skip the rows and the spacing: on the 17 designs tested they never won.
 
-A layout costs one `dot -Tjson` call (~15 ms) plus measuring; only the winner is drawn.
+A layout costs one `dot -Tjson` call (~15 ms, one per core at a time) plus measuring; only
+the winner is drawn.
 Same graph, same choice: the candidates are tried in a fixed order and ties keep the first.
 """
 
@@ -26,14 +27,14 @@ from dataclasses import replace
 
 from .check import Figures, Thresholds, assess, measure
 from .errors import (
-    GraphvizFailedError,
     GraphvizNotFoundError,
     GraphvizTimeoutError,
     GraphvizTooOldError,
 )
 from .graph import Graph
 from .render.dot import Options, shapes_layout, to_dot
-from .render.layout import lay_out
+from .render.graphviz import cores
+from .render.layout import lay_out_many
 
 GOALS = Thresholds()
 # (offline and online in two rows, the online row listed first): one long chain of ranks,
@@ -114,17 +115,11 @@ def _search(graph: Graph, options: Options, whole: bool) -> Options:
         for links in candidates(graph)
     ]
     try:
-        scores = [_score(graph, each, whole) for each in tries]
+        layouts = lay_out_many([to_dot(graph, each) for each in tries], cores())
     except (GraphvizNotFoundError, GraphvizTooOldError, GraphvizTimeoutError):
         # no Graphviz to measure with (the text formats still get a DOT source), or a layout
         # past its time budget: the render itself reports it, once
         return options
+    # one that Graphviz 2.43 fails on (no layout) is never chosen
+    scores = [math.inf if each is None else penalty(measure(each), whole) for each in layouts]
     return tries[scores.index(min(scores))]
-
-
-def _score(graph: Graph, options: Options, whole: bool) -> float:
-    """The penalty of one candidate; one that Graphviz 2.43 fails on is never chosen."""
-    try:
-        return penalty(measure(lay_out(to_dot(graph, options))), whole)
-    except GraphvizFailedError:
-        return math.inf

@@ -25,7 +25,7 @@ from .graph import Graph, build_graph
 from .model import ID_PATTERN, Design
 from .pictures import Picture
 from .render.dot import to_dot
-from .render.graphviz import Batch, checked_dot, run_dot
+from .render.graphviz import Batch, checked_dot, cores, run_dot
 from .render.pdf import fix_creation_date
 from .render.style import Theme
 from .render.svg import self_contained
@@ -215,11 +215,6 @@ def _finish_pictures(
         animate(frames, gif, background=pictures.theme_of(design, theme).graph["bgcolor"])
         staged += [*frames, gif]
     return staged
-
-
-def cores() -> int:
-    """The cores this process may run on (a container's share, not the machine's)."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _draw(

@@ -130,6 +130,12 @@ class Batch:
                 process.kill()
 
 
+def cores() -> int:
+    """The cores this process may run on (a container's share, not the machine's): how many
+    `dot` processes to run at once."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 def run_dot(
     source: str,
     outputs: dict[str, Path],

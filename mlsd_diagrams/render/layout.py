@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from .. import catalog
@@ -102,12 +103,36 @@ def lay_out(source: str) -> Layout:
     return parse_layout(run_dot(source, {}, catalog.icon_search_path(), layout=True))
 
 
+def lay_out_many(sources: list[str], workers: int = 1) -> list[Layout | None]:
+    """Each source laid out, `workers` `dot` processes at a time; None for a source Graphviz
+    fails on even after its retries. (One `dot` process cannot lay out several of our graphs:
+    Graphviz 2.43 crashes on the second one that has images.)"""
+    if workers <= 1 or len(sources) <= 1:
+        return [_lay_out_or_none(source) for source in sources]
+    with ThreadPoolExecutor(min(workers, len(sources))) as pool:
+        return list(pool.map(_lay_out_or_none, sources))
+
+
+def _lay_out_or_none(source: str) -> Layout | None:
+    try:
+        return lay_out(source)
+    except GraphvizFailedError:
+        return None
+
+
 def parse_layout(data: bytes) -> Layout:
     """Read the JSON of `dot -Tjson`."""
     try:
         graph = json.loads(data)
+    except ValueError as exc:
+        raise GraphvizFailedError(f"Graphviz `dot` wrote a layout we cannot read: {exc}") from None
+    return _read(graph)
+
+
+def _read(graph: dict) -> Layout:
+    try:
         return _Reader(graph).layout()
-    except (ValueError, KeyError, IndexError, TypeError) as exc:
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
         raise GraphvizFailedError(f"Graphviz `dot` wrote a layout we cannot read: {exc}") from None
 
 
