@@ -22,18 +22,23 @@ Same graph, same choice: the candidates are tried in a fixed order and ties keep
 
 from __future__ import annotations
 
+import json
 import math
-from dataclasses import replace
+from dataclasses import fields, replace
+from pathlib import Path
+from typing import Any
 
+from . import cache as disk_cache
 from .check import Figures, Thresholds, assess, measure
 from .errors import (
     GraphvizNotFoundError,
     GraphvizTimeoutError,
     GraphvizTooOldError,
+    MlsdError,
 )
 from .graph import Graph
 from .render.dot import Options, shapes_layout, to_dot
-from .render.graphviz import cores
+from .render.graphviz import cores, dot_version, find_dot
 from .render.layout import lay_out_many
 
 GOALS = Thresholds()
@@ -93,16 +98,72 @@ def arranged(graph: Graph, options: Options, whole: bool = True) -> Options:
     if key not in _CHOSEN:
         if len(_CHOSEN) >= CACHE_SIZE:
             _CHOSEN.pop(next(iter(_CHOSEN)))
-        _CHOSEN[key] = _search(graph, options, whole)
+        stored = _stored(*key)
+        chosen = _recall(options, disk_cache.read(stored))
+        if chosen is None:
+            chosen = _search(graph, options, whole)
+            if chosen is None:  # no Graphviz to measure with: nothing learnt to keep
+                chosen = options
+            else:
+                disk_cache.store(stored, _changes(options, chosen))
+        _CHOSEN[key] = chosen
     return _CHOSEN[key]
 
 
-CACHE_SIZE = 64
+CACHE_SIZE = 64  # choices remembered in memory; every choice is also kept on disk (cache.py)
 SEARCHED_NODES = 2 * GOALS.max_nodes
 _CHOSEN: dict[tuple[str, bool], Options] = {}
 
 
-def _search(graph: Graph, options: Options, whole: bool) -> Options:
+def _stored(source: str, whole: bool) -> Path | None:
+    """Where the choice for `source` is kept on disk: it depends on the picture's DOT, this
+    code and the version of `dot` (another version may lay out otherwise)."""
+    try:
+        version = dot_version(find_dot())
+    except MlsdError:  # no Graphviz: nothing to search with, nothing to remember
+        return None
+    return disk_cache.entry(
+        "layouts", repr((disk_cache.code_version(), version, source, whole)), "json"
+    )
+
+
+def _changes(options: Options, chosen: Options) -> bytes:
+    """The options the search changed, as JSON (connectors as the list of flow indices);
+    the search only sets flags and connectors."""
+    changed = {
+        field.name: sorted(value) if isinstance(value, frozenset) else value
+        for field in fields(Options)
+        if (value := getattr(chosen, field.name)) != getattr(options, field.name)
+    }
+    return json.dumps(changed, sort_keys=True).encode()
+
+
+def _recall(options: Options, data: bytes | None) -> Options | None:
+    """`options` with the changes read from the cache; None unless they are well formed."""
+    try:
+        changed = json.loads(data) if data is not None else None
+    except ValueError:
+        return None
+    if not isinstance(changed, dict):
+        return None
+    names = {field.name for field in fields(Options)}
+    values: dict[str, Any] = {}  # checked against the field types below
+    for name, value in changed.items():
+        if name not in names:
+            return None
+        before = getattr(options, name)
+        if isinstance(before, frozenset) and isinstance(value, list):
+            if not all(isinstance(item, int) and not isinstance(item, bool) for item in value):
+                return None
+            values[name] = frozenset(value)
+        elif type(value) is type(before) and isinstance(value, bool | int | float):
+            values[name] = value
+        else:
+            return None
+    return replace(options, **values)
+
+
+def _search(graph: Graph, options: Options, whole: bool) -> Options | None:
     if not graph.edges:  # nothing to route: every candidate draws the same picture
         return options
     if len(graph.nodes) > SEARCHED_NODES:  # far past any goal: lay out once, check says so
@@ -119,7 +180,7 @@ def _search(graph: Graph, options: Options, whole: bool) -> Options:
     except (GraphvizNotFoundError, GraphvizTooOldError, GraphvizTimeoutError):
         # no Graphviz to measure with (the text formats still get a DOT source), or a layout
         # past its time budget: the render itself reports it, once
-        return options
+        return None
     # one that Graphviz 2.43 fails on (no layout) is never chosen
     scores = [math.inf if each is None else penalty(measure(each), whole) for each in layouts]
     return tries[scores.index(min(scores))]

@@ -40,6 +40,16 @@ flows:
 """
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """One cache on disk for the whole run (fonts, layout choices), shared with the commands
+    the tests start, and never the developer's own (`~/.cache/mlsd-diagrams`)."""
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="mlsd-test-cache-")
+    os.environ["MLSD_CACHE_DIR"] = folder
+    config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
+
+
 def assert_golden(name: str, actual: str) -> None:
     """Compare with tests/golden/<name>; MLSD_ACCEPT=1 rewrites it (review the diff!)."""
     expected_path = GOLDEN / name

@@ -143,14 +143,15 @@ def every_output(design: Design, source: str, folder: Path, draw: bool) -> None:
 
 def test_mutated_specs_end_in_outputs_or_located_errors(tmp_path: Path, monkeypatch):
     # The layout search lays each picture out up to 36 ways with `dot`: it runs for the specs
-    # drawn by the real `dot` (1 in SVG_EVERY); the others keep the plain layout's options,
-    # or the test would take ten minutes instead of about one.
+    # drawn by the real `dot` (1 in SVG_EVERY); the others keep the plain layout's options
+    # (as when no search can run: None, so nothing is kept in the layout cache), or the test
+    # would take ten minutes instead of about one.
     from mlsd_diagrams import arrange
 
     searching = {"on": False}
     search = arrange._search
     monkeypatch.setattr(
-        arrange, "_search", lambda g, o, w: search(g, o, w) if searching["on"] else o
+        arrange, "_search", lambda g, o, w: search(g, o, w) if searching["on"] else None
     )
     bases = [MINIMAL] + [spec.read_text(encoding="utf-8") for spec in DESIGNS]
     parsed = [yaml.safe_load(text) for text in bases]

@@ -18,7 +18,6 @@ bytes (no timestamps in the fonts), cached or not.
 from __future__ import annotations
 
 import base64
-import hashlib
 import html
 import io
 import os
@@ -28,8 +27,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .. import cache as disk_cache
 from ..errors import RenderError
-from ..write import write_atomic
 
 _TEXT = re.compile(r'<text\b[^>]*?\bfont-family="([^"]+)"[^>]*>([^<]*)</text>')
 _FAMILY = re.compile(r'(<text\b[^>]*?\bfont-family=")([^"]+)(")')
@@ -97,13 +96,11 @@ if TYPE_CHECKING:
 def _subset(path: str, chars: str) -> bytes:
     """The WOFF subset of the font at `path` with `chars`, from the disk cache if there."""
     cached = _cache_file("woff", path, chars)
-    if cached is not None and cached.is_file():
-        data = cached.read_bytes()
-        if data.startswith(b"wOFF"):
-            return data
+    data = disk_cache.read(cached)
+    if data is not None and data.startswith(b"wOFF"):
+        return data
     data = _make_subset(path, chars)
-    if cached is not None:
-        _store(cached, data)
+    disk_cache.store(cached, data)
     return data
 
 
@@ -148,14 +145,14 @@ def font_file(family: str, char: str | None = None) -> str:
 def _charset(path: str) -> frozenset[int]:
     """The code points the font at `path` has (cached on disk beside the subsets)."""
     cached = _cache_file("cmap", path, "")
-    if cached is not None and cached.is_file():
+    data = disk_cache.read(cached)
+    if data is not None:
         try:
-            return frozenset(int(code) for code in cached.read_text().split())
-        except (OSError, ValueError):
+            return frozenset(int(code) for code in data.decode("ascii").split())
+        except ValueError:
             pass
     codes = frozenset(_font(path, lazy=True).getBestCmap())
-    if cached is not None:
-        _store(cached, " ".join(map(str, sorted(codes))).encode("ascii"))
+    disk_cache.store(cached, " ".join(map(str, sorted(codes))).encode("ascii"))
     return codes
 
 
@@ -164,23 +161,10 @@ def _cache_file(kind: str, path: str, chars: str) -> Path | None:
     depends on (the font file's identity, the characters, fontTools' version)."""
     try:
         stat = os.stat(path)
-        root = Path(
-            os.environ.get("MLSD_CACHE_DIR")
-            or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "mlsd-diagrams"
-        )
-    except (OSError, RuntimeError):
+    except OSError:
         return None
     key = repr((kind, path, stat.st_size, stat.st_mtime_ns, chars, _fonttools_version()))
-    return root / "fonts" / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.{kind}"
-
-
-def _store(target: Path, data: bytes) -> None:
-    """Keep `data` in the cache; a cache that cannot be written is no error."""
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, data)
-    except OSError:
-        pass
+    return disk_cache.entry("fonts", key, kind)
 
 
 @cache
