@@ -90,9 +90,25 @@ def _components_drawn(svg: str) -> int:
     return sum(1 for title in titles if not title.startswith("_link_"))
 
 
-def test_random_valid_designs_all_render(tmp_path: Path):
-    """300 random valid designs of 10 to 120 components (fixed seeds) all render to SVG."""
+SEARCHED_EVERY = 6
+
+
+def test_random_valid_designs_all_render(tmp_path: Path, monkeypatch):
+    """300 random valid designs of 10 to 120 components (fixed seeds) all render to SVG.
+
+    The layout search (up to 36 layouts a picture) runs for 1 design in SEARCHED_EVERY, so
+    its candidates meet Graphviz's bugs too; the others are drawn as when no search can run
+    (the plain layout), or the test would take ten minutes instead of about one."""
+    from mlsd_diagrams import arrange
+
+    search = arrange._search
+
+    def some(graph, options, whole):  # the designs are named random-<seed>
+        seed = int(graph.id.removeprefix("random-"))
+        return search(graph, options, whole) if seed % SEARCHED_EVERY == 0 else None
+
     sizes = _sizes(300)
+    monkeypatch.setattr(arrange, "_search", some)
     with ThreadPoolExecutor(2) as pool:
         drawn = list(pool.map(lambda size: _renders(size, tmp_path), sizes))
     for (seed, components, _), (nodes, expected, _edges) in zip(sizes, drawn, strict=True):
