@@ -466,23 +466,30 @@ def section_full_render(ctx: Context) -> None:
     )
 
 
-# A warm process re-rendering one spec's SVG after each save, as `mlsd serve` and `--watch`
-# do: the label of the first component changes every time (the render is never a no-op).
+# A warm process re-rendering one spec's SVG after each save, as `mlsd serve` does: the label
+# of the first component changes every time (the render is never a no-op). The quick pass is
+# serve's: the overview laid out as the last picture of the same shape (arrange.sketching);
+# the settled picture is the render with the layout search that follows it.
 EDIT_LOOP = """
 import statistics, sys, time
 from pathlib import Path
+from mlsd_diagrams.arrange import sketching
 from mlsd_diagrams.build import render_file
 spec, out, rounds = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
 text = spec.read_text(encoding="utf-8")
 copy = out / spec.name
-render_file(spec, out, ("svg",))  # warm: imports, caches
-seconds = []
+render_file(spec, out, ("svg",))  # warm: imports, caches, the layout of this shape
+quick, settled = [], []
 for number in range(rounds):
     copy.write_text(text.replace("label: ", f"label: v{number} ", 1), encoding="utf-8")
     start = time.perf_counter()
+    with sketching():
+        render_file(copy, out, ("svg",))
+    quick.append(time.perf_counter() - start)
+    start = time.perf_counter()
     render_file(copy, out, ("svg",))
-    seconds.append(time.perf_counter() - start)
-print(statistics.median(seconds))
+    settled.append(time.perf_counter() - start)
+print(statistics.median(quick), statistics.median(settled))
 """
 
 
@@ -492,11 +499,12 @@ def section_edit_loop(ctx: Context) -> None:
     work.mkdir()
     loops = max(10, ctx.rounds * 4)
     done = run([sys.executable, "-c", EDIT_LOOP, str(ctx.design), str(work), str(loops)])
-    ms = float(done.stdout.split()[-1]) * 1000
+    quick, settled = (float(part) * 1000 for part in done.stdout.split()[-2:])
     title = f"6. Edit to picture, warm process ({describe(ctx.graph)}; {loops} saves)"
     print(f"\n{title}")
-    verdict = "PASS" if ms <= 50 else "MISS"
-    print(f"  median {ms:.0f} ms from save to SVG written   target ≤ 50 ms   {verdict}")
+    verdict = "PASS" if quick <= 50 else "MISS"
+    print(f"  median {quick:.0f} ms from save to SVG (serve's quick pass)   ≤ 50 ms   {verdict}")
+    print(f"  median {settled:.0f} ms more to the settled picture (the layout search, then drawn)")
     print("  D2's own watch mode serves a page over a websocket; its re-render is not timed here")
 
 

@@ -24,6 +24,9 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
@@ -96,35 +99,61 @@ def arranged(graph: Graph, options: Options, whole: bool = True) -> Options:
     Remembered per DOT source: the overview, its views and its frames ask for it in turn."""
     key = (to_dot(graph, options), whole)
     if key not in _CHOSEN:
-        if len(_CHOSEN) >= CACHE_SIZE:
-            _CHOSEN.pop(next(iter(_CHOSEN)))
         stored = _stored(*key)
         chosen = _recall(options, disk_cache.read(stored))
+        if chosen is None and _SKETCHING.get():
+            return _recall(options, disk_cache.read(_stored_shape(graph, whole))) or options
         if chosen is None:
             chosen = _search(graph, options, whole)
             if chosen is None:  # no Graphviz to measure with: nothing learnt to keep
                 chosen = options
             else:
                 disk_cache.store(stored, _changes(options, chosen))
+        if len(_CHOSEN) >= CACHE_SIZE:
+            _CHOSEN.pop(next(iter(_CHOSEN)))
         _CHOSEN[key] = chosen
+        disk_cache.store(_stored_shape(graph, whole), _changes(options, chosen))
     return _CHOSEN[key]
+
+
+@contextmanager
+def sketching() -> Iterator[None]:
+    """Within it, a picture whose choice is not known yet is not searched: it is drawn with
+    the choice last made for a graph of the same shape (the same components in the same
+    stages, the same flows; only texts changed), else plainly. `mlsd serve`
+    draws a saved spec's overview so at once, then builds it again with the search."""
+    token = _SKETCHING.set(True)
+    try:
+        yield
+    finally:
+        _SKETCHING.reset(token)
+
+
+def _stored_shape(graph: Graph, whole: bool) -> Path | None:
+    """Where the last choice for a graph of this shape is kept: the same components in the
+    same stages and the same flows, whatever their texts (a choice names flows by index)."""
+    shape = (
+        tuple((node.id, node.stage) for node in graph.nodes),
+        tuple((stub.id, stub.stage) for stub in graph.stubs),
+        tuple((edge.source, edge.target, edge.kind) for edge in graph.edges),
+    )
+    return _stored(repr(shape), whole, "shapes")
 
 
 CACHE_SIZE = 64  # choices remembered in memory; every choice is also kept on disk (cache.py)
 SEARCHED_NODES = 2 * GOALS.max_nodes
 _CHOSEN: dict[tuple[str, bool], Options] = {}
+_SKETCHING: ContextVar[bool] = ContextVar("sketching", default=False)
 
 
-def _stored(source: str, whole: bool) -> Path | None:
+def _stored(source: str, whole: bool, kind: str = "layouts") -> Path | None:
     """Where the choice for `source` is kept on disk: it depends on the picture's DOT, this
     code and the version of `dot` (another version may lay out otherwise)."""
     try:
         version = dot_version(find_dot())
     except MlsdError:  # no Graphviz: nothing to search with, nothing to remember
         return None
-    return disk_cache.entry(
-        "layouts", repr((disk_cache.code_version(), version, source, whole)), "json"
-    )
+    return disk_cache.entry(kind, repr((disk_cache.code_version(), version, source, whole)), "json")
 
 
 def _changes(options: Options, chosen: Options) -> bytes:

@@ -73,7 +73,9 @@ class LiveSite:
     def redraw(self, paths: list[Path]) -> bool:
         """The quick pass: only the overview SVG of each saved spec that is valid and whose
         design the last build already has (a new or clashing id waits for the build), drawn
-        in place; the build that follows renders it again, identically. True if any was."""
+        in place, laid out as its last build was (arrange.sketching); the build that follows
+        renders it again with the layout search. True if any was."""
+        from .arrange import sketching
         from .build import render_design
         from .validate import load_design
 
@@ -86,9 +88,10 @@ class LiveSite:
                 try:
                     design = load_design(spec)
                     if owners[spec.resolve()] == design.id:
-                        render_design(
-                            design, self.output, ("svg",), self.templates, theme=self.theme
-                        )
+                        with sketching():  # the last layout of this shape: no search yet
+                            render_design(
+                                design, self.output, ("svg",), self.templates, theme=self.theme
+                            )
                         drawn.append(design.id)
                 except MlsdError:
                     continue  # the build reports it

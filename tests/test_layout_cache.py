@@ -120,3 +120,41 @@ def test_other_code_or_another_graphviz_never_reads_the_entry(graph, monkeypatch
 
 def _no_search(graph, options, whole):
     raise AssertionError("searched although the choice was kept on disk")
+
+
+# --- serve's quick pass: the last choice of a graph of the same shape ---
+
+
+def _relabelled(graph: Graph, tmp_path: Path, old: str, new: str) -> Graph:
+    spec = tmp_path / "edited.yaml"
+    spec.write_text(LOOP.replace(old, new), encoding="utf-8")
+    return build_graph(load_design(spec))
+
+
+def test_a_sketch_reuses_the_choice_of_the_same_shape_without_searching(
+    graph, tmp_path, monkeypatch
+):
+    searched = _chosen(graph, monkeypatch)
+    edited = _relabelled(graph, tmp_path, "label: Trainer", "label: Nightly trainer")
+    monkeypatch.setattr(arrange, "_search", _no_search)
+    with arrange.sketching():
+        sketch = _chosen(edited, monkeypatch)
+    assert sketch == searched and to_dot(edited, sketch) != to_dot(graph, searched)
+
+
+def test_a_sketch_is_never_kept_as_the_choice(graph, tmp_path, monkeypatch):
+    _chosen(graph, monkeypatch)
+    edited = _relabelled(graph, tmp_path, "label: retrain", "label: retrain weekly")
+    with arrange.sketching():
+        _chosen(edited, monkeypatch)
+    searches = []
+    monkeypatch.setattr(arrange, "_search", lambda g, o, w: searches.append(1) or FAKE)
+    assert _chosen(edited, monkeypatch) == FAKE and searches == [1]
+
+
+def test_a_graph_of_another_shape_is_sketched_plainly(graph, tmp_path, monkeypatch):
+    _chosen(graph, monkeypatch)
+    other = _relabelled(graph, tmp_path, "kind: feedback", "kind: batch")  # a flow's kind
+    monkeypatch.setattr(arrange, "_search", _no_search)
+    with arrange.sketching():
+        assert _chosen(other, monkeypatch) == Options()
