@@ -633,17 +633,21 @@ def check_document(
     off, config = disabled(doc, design, "check")
     skipped = frozenset(d.code for d in off)
     pictures = [
-        replace(c, findings=tuple(_located(doc, design, c, f) for f in c.findings))
-        for c in check_design(design, theme, thresholds, strict, skipped)
+        locate(doc, design, c) for c in check_design(design, theme, thresholds, strict, skipped)
     ]
     return DesignCheck(doc.source, design.id, tuple(pictures), tuple(off), tuple(config))
+
+
+def locate(doc: Document, design: Design, check: ViewCheck) -> ViewCheck:
+    """`check` with each finding pointing at what it is about in the spec (see `_located`)."""
+    return replace(check, findings=tuple(_located(doc, design, check, f) for f in check.findings))
 
 
 def _located(doc: Document, design: Design, check: ViewCheck, finding: Finding) -> Finding:
     """Crossings at the flow most crossed, when it is a flow of the spec; a declared view's
     findings at its entry under `diagram.views`; the rest at the design's `components`."""
     if finding.rule == "crossings":
-        flow = _flow_index(design, check.figures.most_crossed)
+        flow = _flow_index(design, check.figures.most_crossed, check.view in WHOLE_DESIGN)
         if flow is not None:
             return finding.at(doc, ("flows", flow)).naming(design, ("flows", flow))
     declared = [view.id for view in design.diagram.views]
@@ -653,16 +657,25 @@ def _located(doc: Document, design: Design, check: ViewCheck, finding: Finding) 
     return finding.at(doc, path)
 
 
-def _flow_index(design: Design, most_crossed: str | None) -> int | None:
-    """The index in `flows` of the edge named `source → target (count)` (Figures.most_crossed),
-    or None when it joins a stub or a connector rather than two components of the spec."""
+def _flow_index(design: Design, most_crossed: str | None, whole: bool) -> int | None:
+    """The index in `flows` of the edge named `source → target (count)` (Figures.most_crossed).
+
+    In a picture of the whole design, the edges are the flows in spec order, so an arrow to
+    or from a connector (`render.dot.link_ids`) is one half of the flow of that index. None
+    when the edge is not a flow of the spec (a stub's, or a connector's in a view).
+    """
+    from .render.dot import link_ids
+
     if most_crossed is None:
         return None
     ends = most_crossed.rsplit(" (", 1)[0].split(" → ")
-    return next(
-        (i for i, f in enumerate(design.flows) if [f.source, f.target] == ends),
-        None,
-    )
+    for index, flow in enumerate(design.flows):
+        if ends == [flow.source, flow.target]:
+            return index
+        halves = ([flow.source, link_ids(index)[0]], [link_ids(index)[1], flow.target])
+        if whole and ends in halves:
+            return index
+    return None
 
 
 def check_design(

@@ -16,10 +16,11 @@ from click.testing import CliRunner
 from conftest import MINIMAL
 from test_check import PASSING
 
-from mlsd_diagrams.check import Thresholds, assess
+from mlsd_diagrams.check import Thresholds, ViewCheck, assess, locate
 from mlsd_diagrams.cli import cli
 from mlsd_diagrams.findings import Finding
 from mlsd_diagrams.load import load_text
+from mlsd_diagrams.render.dot import link_ids
 from mlsd_diagrams.validate import validate
 
 HEAD = MINIMAL.split("components:")[0]
@@ -91,6 +92,29 @@ def test_check_findings_point_at_what_they_are_about_in_the_spec(tmp_path: Path)
     # the text report leads with the same place
     text = run("check", spec, *TIGHT).output
     assert f"{spec}:{crossings['line']}:{crossings['column']}: tiny/overview: warning" in text
+
+
+def test_crossings_on_a_connector_point_at_its_flow_in_a_picture_of_the_whole_design():
+    doc = load_text(TANGLE, "tangle.yaml")
+    design = validate(doc)
+    flow = 4  # a1 → b1: drawn as two arrows, a1 → its connector, the other connector → b1
+
+    def located(view: str, most_crossed: str) -> Finding:
+        figures = dataclasses.replace(PASSING, crossings=9, most_crossed=most_crossed)
+        found = [dataclasses.replace(f, design="tiny") for f in assess(figures, Thresholds(), view)]
+        checked = locate(doc, design, ViewCheck("tiny", view, figures, tuple(found)))
+        return next(f for f in checked.findings if f.rule == "crossings")
+
+    to_link, from_link = link_ids(flow)
+    for whole in ("overview", "offline-online"):
+        for half in (f"a1 → {to_link} (3)", f"{from_link} → b1 (3)"):
+            finding = located(whole, half)
+            assert (finding.key, finding.flow) == (f"flows.{flow}", "a1 → b1"), half
+            assert finding.line == line_of(TANGLE, "- {from: a1, to: b1,")
+    # a view numbers its own edges: a connector there names no flow of the spec
+    assert located("sources", f"{from_link} → b1 (3)").key == "diagram.views.0"
+    assert located("data", f"{from_link} → b1 (3)").key == "components"
+    assert located("overview", f"a1 → {from_link} (3)").key == "components"  # not its half
 
 
 # --- severity and exit codes ---
