@@ -433,7 +433,7 @@ def assess(
             view=view_name,
             value=value,
             limit=limit,
-        )  # fmt: skip
+        )
         for figure, (value, limit, past) in limits.items()
         if past and value is not None and figure not in skipped
     ]
