@@ -14,7 +14,10 @@ Every figure is read from the drawing itself (`render.layout`), never guessed fr
 - label collisions, labels nearer another edge, detours, stages out of order and the largest
   blank area: what a reader sees beyond crossings (see `legibility`).
 
-`assess` compares the figures with `Thresholds` and says what to change in the spec;
+`assess` compares the figures with `Thresholds` and says what to change in the spec, as
+findings (findings.py, shared with `mlsd review`): a warning, or an error under `--strict`.
+`check_document` also points each finding at the spec (the flow most crossed, a declared
+view, the components) and skips the figures the design disables under `review.disable`.
 `format_report` and `as_json` present the results. Nothing here reads files or prints.
 """
 
@@ -24,9 +27,12 @@ import json
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
+from typing import Any
 
 from . import legibility
+from .findings import Disabled, Finding, design_entry, disabled, document
+from .load import Document, KeyPath
 from .model import Design
 from .render.layout import Box, Layout, PlacedEdge, Point, curve_points
 
@@ -112,18 +118,6 @@ class Thresholds:
 
 
 @dataclass(frozen=True)
-class Finding:
-    """One figure past its threshold, and what to change."""
-
-    view: str
-    figure: str  # the name of a field of Figures
-    value: float
-    threshold: float
-    suggestion: str
-    severity: str = "warning"
-
-
-@dataclass(frozen=True)
 class ViewCheck:
     """One picture checked: which design and view, its figures and its findings."""
 
@@ -141,13 +135,34 @@ class ViewCheck:
         return not self.findings
 
 
+@dataclass(frozen=True)
+class DesignCheck:
+    """Every picture of one spec checked, what the spec disables, and warnings about that."""
+
+    file: str
+    design: str
+    pictures: tuple[ViewCheck, ...]
+    disabled: tuple[Disabled, ...] = ()
+    config: tuple[Finding, ...] = ()
+    """Warnings about `review.disable` (a name no tool knows); they fail no picture."""
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for picture in self.pictures for f in picture.findings] + list(self.config)
+
+
 def check_layout(
-    design: str, view: str, layout: Layout, thresholds: Thresholds | None = None
+    design: str,
+    view: str,
+    layout: Layout,
+    thresholds: Thresholds | None = None,
+    strict: bool = False,
+    skipped: frozenset[str] = frozenset(),
 ) -> ViewCheck:
     """Measure one laid-out picture and assess it."""
     figures = measure(layout)
-    findings = assess(figures, thresholds or Thresholds(), view)
-    return ViewCheck(design, view, figures, tuple(findings))
+    findings = assess(figures, thresholds or Thresholds(), view, strict, skipped)
+    return ViewCheck(design, view, figures, tuple(replace(f, design=design) for f in findings))
 
 
 # --- measuring ---
@@ -373,8 +388,16 @@ def _one_per_spot(crossings: Sequence[Crossing]) -> list[Crossing]:
 STAGE_VIEWS = "`data`, `training`, `serving`, `monitoring`"
 
 
-def assess(figures: Figures, thresholds: Thresholds, view_name: str) -> list[Finding]:
-    """A warning for every figure past its threshold, with what to change in the spec."""
+def assess(
+    figures: Figures,
+    thresholds: Thresholds,
+    view_name: str,
+    strict: bool = False,
+    skipped: frozenset[str] = frozenset(),
+) -> list[Finding]:
+    """A finding for every figure past its threshold, with what to change in the spec: a
+    warning, or an error when `strict` (a missed goal fails the check); `skipped` figures
+    (disabled by the design) are not assessed."""
     f, t = figures, thresholds
     whole = view_name in WHOLE_DESIGN
     crowded = f.nodes > t.max_nodes
@@ -398,10 +421,21 @@ def assess(figures: Figures, thresholds: Thresholds, view_name: str) -> list[Fin
             limits["aspect_ratio"] = (f.aspect_ratio, t.min_aspect_ratio, True)
         limits["empty_area"] = _at_most(f.empty_area, t.max_empty_area)
     advice = _split_advice(view_name)
+    severity = "error" if strict else "warning"
     return [
-        Finding(view_name, figure, value, limit, _PROBLEMS[figure](f, limit) + advice)
+        Finding(
+            "check",
+            figure,
+            figure,
+            severity,
+            _PROBLEMS[figure](f, limit) + advice,
+            advice,
+            view=view_name,
+            value=value,
+            limit=limit,
+        )
         for figure, (value, limit, past) in limits.items()
-        if past and value is not None
+        if past and value is not None and figure not in skipped
     ]
 
 
@@ -458,6 +492,9 @@ _PROBLEMS: dict[str, Callable[[Figures, float], str]] = {
 }
 
 
+FIGURES = tuple(_PROBLEMS)
+"""The figures a finding can be about: the names `review.disable` accepts for `check`."""
+
 WHOLE_DESIGN = frozenset({"overview", "offline-online"})  # pictures of every component
 
 
@@ -487,18 +524,21 @@ COLUMNS = (
 )
 
 
-def format_report(checks: Iterable[ViewCheck], thresholds: Thresholds | None = None) -> str:
-    """A table with one row per picture, one line per finding, then the median crossings."""
+def format_report(
+    checks: Iterable[ViewCheck],
+    thresholds: Thresholds | None = None,
+    notes: Iterable[Finding | Disabled] = (),
+) -> str:
+    """A table with one row per picture, one line per finding (located in the spec when it
+    could be), the `notes` (what designs disable, warnings about that), then the median
+    crossings."""
     checks = list(checks)
     rows = [COLUMNS, *(_row(check) for check in checks)]
     widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
     lines = [_aligned(row, widths) for row in rows]
     lines.insert(1, _aligned(tuple("-" * width for width in widths), widths))
-    lines += [
-        f"{check.name}: {finding.severity} [{finding.figure}] {finding.suggestion}"
-        for check in checks
-        for finding in check.findings
-    ]
+    lines += [str(finding) for check in checks for finding in check.findings]
+    lines += [_note(note) for note in notes]
     median = median_crossings(checks)
     if median is not None:
         goal = (thresholds or Thresholds()).median_crossings
@@ -519,10 +559,16 @@ def median_crossings(checks: Iterable[ViewCheck]) -> float | None:
     return float(counts[middle]) if len(counts) % 2 else (counts[middle - 1] + counts[middle]) / 2
 
 
+def _note(note: Finding | Disabled) -> str:
+    if isinstance(note, Disabled):
+        return f"{note.file}:{note.line}:{note.column}: {note}"
+    return str(note)
+
+
 def _row(check: ViewCheck) -> tuple[str, ...]:
     f = check.figures
     label = "-" if f.min_label_px is None else f"{f.min_label_px:.1f}"
-    failed = ", ".join(finding.figure for finding in check.findings)
+    failed = ", ".join(finding.rule for finding in check.findings)
     return (
         check.name,
         str(f.nodes),
@@ -535,7 +581,7 @@ def _row(check: ViewCheck) -> tuple[str, ...]:
         str(f.detours),
         str(f.clusters_out_of_order),
         f"{f.empty_area:.2f}",
-        f"warning: {failed}" if failed else "ok",
+        f"{check.findings[0].severity}: {failed}" if failed else "ok",
     )
 
 
@@ -545,33 +591,102 @@ def _aligned(row: tuple[str, ...], widths: list[int]) -> str:
     return "  ".join([row[0].ljust(widths[0]), *numbers, row[-1]]).rstrip()
 
 
-def as_json(checks: Iterable[ViewCheck], thresholds: Thresholds | None = None) -> str:
-    """The results for tools: the limits used, then every picture's figures and findings."""
-    checks = list(checks)
-    data = {
-        "thresholds": asdict(thresholds or Thresholds()),
-        "median_overview_crossings": median_crossings(checks),
-        "views": [
-            {
-                "design": check.design,
-                "view": check.view,
-                "passed": check.passed,
-                "figures": asdict(check.figures),
-                "findings": [asdict(finding) for finding in check.findings],
-            }
-            for check in checks
-        ],
-    }
+def as_json(designs: Iterable[DesignCheck], thresholds: Thresholds | None = None) -> str:
+    """The findings document (findings.document) for tools: per design its findings, what it
+    disables and every picture's figures; then the limits used and the median crossings."""
+    designs = list(designs)
+    entries = [
+        design_entry(
+            d.file,
+            d.design,
+            d.findings,
+            list(d.disabled),
+            pictures=[_picture(c) for c in d.pictures],
+        )
+        for d in designs
+    ]
+    data = document(
+        "check",
+        entries,
+        thresholds=asdict(thresholds or Thresholds()),
+        median_overview_crossings=median_crossings(c for d in designs for c in d.pictures),
+    )
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def _picture(check: ViewCheck) -> dict[str, Any]:
+    return {"view": check.view, "passed": check.passed, "figures": asdict(check.figures)}
 
 
 # --- a whole design ---
 
 
+def check_document(
+    doc: Document,
+    design: Design,
+    theme: str | None = None,
+    thresholds: Thresholds | None = None,
+    strict: bool = False,
+) -> DesignCheck:
+    """Check every picture of a loaded spec, skip the figures it disables, and point each
+    finding at what it is about in the spec."""
+    off, config = disabled(doc, design, "check")
+    skipped = frozenset(d.code for d in off)
+    pictures = [
+        locate(doc, design, c) for c in check_design(design, theme, thresholds, strict, skipped)
+    ]
+    return DesignCheck(doc.source, design.id, tuple(pictures), tuple(off), tuple(config))
+
+
+def locate(doc: Document, design: Design, check: ViewCheck) -> ViewCheck:
+    """`check` with each finding pointing at what it is about in the spec (see `_located`)."""
+    return replace(check, findings=tuple(_located(doc, design, check, f) for f in check.findings))
+
+
+def _located(doc: Document, design: Design, check: ViewCheck, finding: Finding) -> Finding:
+    """Crossings at the flow most crossed, when it is a flow of the spec; a declared view's
+    findings at its entry under `diagram.views`; the rest at the design's `components`."""
+    if finding.rule == "crossings":
+        flow = _flow_index(design, check.figures.most_crossed, check.view in WHOLE_DESIGN)
+        if flow is not None:
+            return finding.at(doc, ("flows", flow)).naming(design, ("flows", flow))
+    declared = [view.id for view in design.diagram.views]
+    path: KeyPath = ("components",)
+    if check.view in declared:
+        path = ("diagram", "views", declared.index(check.view))
+    return finding.at(doc, path)
+
+
+def _flow_index(design: Design, most_crossed: str | None, whole: bool) -> int | None:
+    """The index in `flows` of the edge named `source → target (count)` (Figures.most_crossed).
+
+    In a picture of the whole design, the edges are the flows in spec order, so an arrow to
+    or from a connector (`render.dot.link_ids`) is one half of the flow of that index. None
+    when the edge is not a flow of the spec (a stub's, or a connector's in a view).
+    """
+    from .render.dot import link_ids
+
+    if most_crossed is None:
+        return None
+    ends = most_crossed.rsplit(" (", 1)[0].split(" → ")
+    for index, flow in enumerate(design.flows):
+        if ends == [flow.source, flow.target]:
+            return index
+        halves = ([flow.source, link_ids(index)[0]], [link_ids(index)[1], flow.target])
+        if whole and ends in halves:
+            return index
+    return None
+
+
 def check_design(
-    design: Design, theme: str | None = None, thresholds: Thresholds | None = None
+    design: Design,
+    theme: str | None = None,
+    thresholds: Thresholds | None = None,
+    strict: bool = False,
+    skipped: frozenset[str] = frozenset(),
 ) -> list[ViewCheck]:
-    """Lay out the overview and every view of `design` as they render, and assess each."""
+    """Lay out the overview and every view of `design` as they render, and assess each
+    (findings not located: `check_document` locates them)."""
     from .graph import build_graph
     from .pictures import overview, view_pictures
     from .render.dot import to_dot
@@ -582,5 +697,5 @@ def check_design(
     for picture in [overview(design, graph, theme), *view_pictures(design, graph, theme)]:
         view = picture.name.removeprefix("views/") if "/" in picture.name else "overview"
         layout = lay_out(to_dot(picture.graph, picture.options))
-        checks.append(check_layout(design.id, view, layout, thresholds))
+        checks.append(check_layout(design.id, view, layout, thresholds, strict, skipped))
     return checks

@@ -384,16 +384,19 @@ def review(files: tuple[Path, ...], output_format: str, min_score: int | None) -
     Each finding names its rule (code and name), its severity and the line of the spec
     to change. A failing rule costs 15 (warning), 20 (error) or 40 (critical) points;
     any critical finding caps the score at 60. Rules a design disables under
-    `review.disable` are listed with their reason.
+    `review.disable` are listed with their reason. --format json prints the findings
+    document `mlsd check` prints too (see the README).
 
     Example: mlsd review designs/*.yaml --min-score 80
     """
+    from .findings import document
     from .review import review_file
 
     results = [_attempt(review_file, path) for path in files]
     reviews = [r for r in results if not isinstance(r, MlsdError)]
     if output_format == "json":
-        click.echo(json.dumps([r.to_dict() for r in reviews], indent=2))
+        data = document("review", [r.to_dict() for r in reviews])
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
     else:
         for item in reviews:
             _print_review(item)
@@ -408,8 +411,10 @@ def _print_review(item: Review) -> None:
     click.echo("  " + "  ".join(f"{step} {score}" for step, score in item.scores.items()))
     for finding in item.findings:
         click.echo(f"  {finding}")
+    for warning in item.config:
+        click.secho(f"  {warning}", fg="yellow")
     for off in item.disabled:
-        click.echo(f"  disabled {off.code} [{off.rule}]: {off.reason}")
+        click.echo(f"  {off}")
 
 
 @cli.command("export-code")
@@ -507,12 +512,17 @@ def check(
     For the overview and every view of each design: components, flows, edge crossings,
     aspect ratio, and the smallest label in pixels once the picture is fitted to a
     1920x1080 screen. Past a threshold it warns and says what to change (often: split into
-    views); with --strict a warning fails the check.
+    views), at the line of the spec it is about; with --strict a missed goal is an error
+    and fails the check. A design may disable a figure under `review.disable`, with a
+    reason the report prints. --format json prints the findings document `mlsd review`
+    prints too (see the README).
 
     Example: mlsd check designs/*.yaml --strict
     """
-    from .check import Thresholds, ViewCheck, as_json, check_design, format_report
-    from .validate import load_design
+    from .check import DesignCheck, Thresholds, as_json, check_document, format_report
+    from .findings import Disabled, Finding
+    from .load import load_file
+    from .validate import validate
 
     unset = Thresholds()
     limits = Thresholds(
@@ -522,15 +532,19 @@ def check(
         min_label_px=_given(min_label_px, unset.min_label_px),
     )
 
-    def measured(path: Path) -> list[ViewCheck]:
-        return check_design(load_design(path), theme, limits)
+    def measured(path: Path) -> DesignCheck:
+        doc = load_file(path)
+        return check_document(doc, validate(doc), theme, limits, strict)
 
     results = [_attempt(measured, path) for path in files]
-    checks = [c for result in results if not isinstance(result, MlsdError) for c in result]
+    designs = [result for result in results if not isinstance(result, MlsdError)]
+    checks = [c for design in designs for c in design.pictures]
+    notes: list[Finding | Disabled] = [n for design in designs for n in design.config]
+    notes += [off for design in designs for off in design.disabled]
     if output_format == "json":
-        click.echo(as_json(checks, limits))
+        click.echo(as_json(designs, limits))
     elif checks:
-        click.echo(format_report(checks, limits))
+        click.echo(format_report(checks, limits, notes))
     warned = [c for c in checks if not c.passed]
     if warned and output_format == "text":
         verdict = "fails" if strict else "warns"

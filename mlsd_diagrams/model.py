@@ -747,19 +747,22 @@ class Capacity(Spec):
 
 
 class DisabledRule(Spec):
-    """A review rule turned off for this design, and why (the reason shows in the report)."""
+    """A review rule or a check figure turned off for this design, and why (the reason
+    shows in the report of `mlsd review` or `mlsd check`)."""
 
-    rule: Annotated[str, Field(pattern=r"^([A-Z]{2}\d{2}|[a-z][a-z0-9-]*)$")]
-    """The rule's code (`EV04`) or name (`imbalance-metrics`); `mlsd review` lists them."""
+    rule: Annotated[str, Field(pattern=r"^([A-Z]{2}\d{2}|[a-z][a-z0-9_-]*)$")]
+    """A review rule's code (`EV04`) or name (`imbalance-metrics`), or a check figure's name
+    (`crossings`, `aspect_ratio`); each finding of `mlsd review` and `mlsd check` names its
+    own."""
     reason: Annotated[str, Field(min_length=10, max_length=MAX_TEXT), AfterValidator(_check_text)]
     """Why the rule does not apply to this design; shown beside the score."""
 
 
 class ReviewConfig(Spec):
-    """How `mlsd review` treats this design."""
+    """How `mlsd review` and `mlsd check` treat this design."""
 
     disable: list[DisabledRule] = []
-    """Rules that do not apply here, each with its reason."""
+    """Review rules and check figures that do not apply here, each with its reason."""
 
 
 class Component(Spec):
@@ -861,7 +864,7 @@ class Design(Spec):
     diagram: DiagramSpec = DiagramSpec()
     """Theme, legend and views of the diagrams."""
     review: ReviewConfig = ReviewConfig()
-    """Review rules disabled for this design, each with its reason."""
+    """Review rules and check figures disabled for this design, each with its reason."""
 
 
 def json_schema() -> dict[str, Any]:

@@ -8,51 +8,24 @@ metrics.py, the typed facts they read in review_facts.py. This module runs them 
   design whose metric cannot measure its objective, or whose agent acts unguarded;
 - a step's score is 100 minus the penalties of its rules (for the per-step line).
 
-A design may switch a rule off under `review.disable` with a reason; the report lists it.
+A design may switch a rule off under `review.disable` with a reason; the report lists it
+(findings.py: the finding, the disabled entry and the JSON document, shared with `check`).
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from .findings import Disabled, Finding, design_entry, disabled
 from .load import Document, load_file
 from .model import Design
 from .review_facts import Facts
-from .review_rules import RULES, STEPS, Rule
+from .review_rules import RULES, STEPS
 
 PENALTY = {"critical": 40, "error": 20, "warning": 15}
 CRITICAL_CAP = 60
-
-
-@dataclass(frozen=True)
-class Finding:
-    code: str
-    rule: str
-    step: str
-    severity: str
-    file: str
-    line: int
-    column: int
-    message: str
-    component: str | None = None
-    key: str = ""
-    """The spec key at fault, dotted (`evaluation.offline`, `components.4`)."""
-
-    @property
-    def hint(self) -> str:
-        return self.message
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}:{self.column}"
-        return f"{where}: {self.severity} {self.code} [{self.rule}] {self.message}"
-
-
-@dataclass(frozen=True)
-class Disabled:
-    code: str
-    rule: str
-    reason: str
 
 
 @dataclass(frozen=True)
@@ -62,64 +35,49 @@ class Review:
     scores: dict[str, int]
     score: int
     findings: tuple[Finding, ...]
+    """What the rules found: what the score counts."""
     disabled: tuple[Disabled, ...] = ()
+    config: tuple[Finding, ...] = ()
+    """Warnings about the design's `review` section (a name `review.disable` cannot find);
+    reported with the findings, never scored."""
 
     @property
     def critical(self) -> bool:
         return any(f.severity == "critical" for f in self.findings)
 
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "file": self.file,
-            "design": self.design_id,
-            "score": self.score,
-            "steps": self.scores,
-            "findings": [asdict(f) for f in self.findings],
-            "disabled": [asdict(d) for d in self.disabled],
-        }
+    def to_dict(self) -> dict[str, Any]:
+        """This review as a design of the findings document (findings.document)."""
+        return design_entry(
+            self.file,
+            self.design_id,
+            [*self.findings, *self.config],
+            list(self.disabled),
+            score=self.score,
+            steps=self.scores,
+        )
 
 
-def rule_by_key(key: str) -> Rule | None:
-    return next((r for r in RULES if key in (r.code, r.name)), None)
-
-
-def _disabled(design: Design) -> dict[str, Disabled]:
-    off = {}
-    for item in design.review.disable:
-        rule = rule_by_key(item.rule)
-        if rule is not None:
-            off[rule.code] = Disabled(rule.code, rule.name, item.reason)
-    return off
-
-
-def run_rules(doc: Document, design: Design) -> tuple[list[Finding], dict[str, Disabled]]:
-    facts, off, findings = Facts(design), _disabled(design), []
+def run_rules(
+    doc: Document, design: Design, skipped: frozenset[str] = frozenset()
+) -> list[Finding]:
+    """The findings of every rule but the `skipped` codes, in the order of the spec."""
+    facts, findings = Facts(design), []
     for rule in RULES:
-        if rule.code in off:
+        if rule.code in skipped:
             continue
         for v in rule.check(facts):
-            mark = doc.mark(v.path)
-            findings.append(
-                Finding(
-                    rule.code,
-                    rule.name,
-                    rule.step,
-                    rule.severity,
-                    doc.source,
-                    mark.line,
-                    mark.column,
-                    v.message,
-                    v.component,
-                    ".".join(map(str, v.path)),
-                )  # fmt: skip
-            )
+            found = Finding(
+                "review", rule.code, rule.name, rule.severity, v.message, rule.description,
+                design.id, component=v.component, step=rule.step,
+            )  # fmt: skip
+            findings.append(found.at(doc, v.path).naming(design, v.path))
     findings.sort(key=lambda f: (f.line, f.column, f.code))
-    return findings, off
+    return findings
 
 
 def score(findings: list[Finding]) -> tuple[int, dict[str, int]]:
     """(overall, per step): penalties of the failing rules, each counted once."""
-    failing = {(f.code, f.step, f.severity) for f in findings}
+    failing = {(f.code, f.step or "", f.severity) for f in findings}
     steps = dict.fromkeys(STEPS, 100)
     for _, step, severity in failing:
         steps[step] = max(0, steps[step] - PENALTY[severity])
@@ -130,9 +88,10 @@ def score(findings: list[Finding]) -> tuple[int, dict[str, int]]:
 
 
 def review(doc: Document, design: Design) -> Review:
-    findings, off = run_rules(doc, design)
+    off, config = disabled(doc, design, "review")
+    findings = run_rules(doc, design, frozenset(d.code for d in off))
     overall, steps = score(findings)
-    return Review(doc.source, design.id, steps, overall, tuple(findings), tuple(off.values()))
+    return Review(doc.source, design.id, steps, overall, tuple(findings), tuple(off), tuple(config))
 
 
 def review_file(path: Path) -> Review:

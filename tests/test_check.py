@@ -11,6 +11,7 @@ import pytest
 from conftest import DESIGNS, MINIMAL
 
 from mlsd_diagrams.check import (
+    DesignCheck,
     Figures,
     Thresholds,
     ViewCheck,
@@ -251,37 +252,37 @@ def test_a_figure_past_its_limit_is_a_warning(
     figure: str, value: float, threshold: float, words: str
 ):
     [finding] = assess(dataclasses.replace(PASSING, **{figure: value}), Thresholds(), "overview")
-    assert (finding.severity, finding.figure, finding.value, finding.threshold) == (
+    assert (finding.severity, finding.rule, finding.value, finding.limit) == (
         "warning",
         figure,
         value,
         threshold,
     )
-    assert words in finding.suggestion
-    assert "split into views: `data`, `training`, `serving`, `monitoring`" in finding.suggestion
+    assert words in finding.message
+    assert "split into views: `data`, `training`, `serving`, `monitoring`" in finding.message
 
 
 def test_a_view_is_held_to_two_crossings_and_not_to_the_overview_shape():
     view = dataclasses.replace(PASSING, crossings=3, aspect_ratio=3.0, empty_area=0.5)
-    assert [f.figure for f in assess(view, Thresholds(), "serving")] == ["crossings"]
+    assert [f.rule for f in assess(view, Thresholds(), "serving")] == ["crossings"]
     assert assess(dataclasses.replace(view, crossings=2), Thresholds(), "serving") == []
 
 
 def test_a_design_past_25_components_is_told_to_draw_views_not_to_enlarge_its_labels():
     crowded = dataclasses.replace(PASSING, nodes=30, min_label_px=9.0)
     [finding] = assess(crowded, Thresholds(), "overview")
-    assert finding.figure == "nodes" and "split into views" in finding.suggestion
+    assert finding.rule == "nodes" and "split into views" in finding.message
 
 
 def test_a_crowded_stage_view_is_told_to_move_components_not_to_split_into_views():
     small = dataclasses.replace(PASSING, nodes=31, crossings=0)
     [finding] = assess(small, Thresholds(), "serving")
-    assert "split into views" not in finding.suggestion
-    assert "another stage" in finding.suggestion
+    assert "split into views" not in finding.message
+    assert "another stage" in finding.message
 
 
 def test_thresholds_can_be_changed():
-    assert [f.figure for f in assess(PASSING, Thresholds(max_nodes=10), "overview")] == ["nodes"]
+    assert [f.rule for f in assess(PASSING, Thresholds(max_nodes=10), "overview")] == ["nodes"]
 
 
 # --- real layouts ---
@@ -308,7 +309,7 @@ def test_a_100_component_design_fails():
         "big", "overview", laid_out(validate(load_text(generated(100), "big.yaml")))
     )
     assert checked.figures.nodes == 100
-    figures = {f.figure for f in checked.findings}
+    figures = {f.rule for f in checked.findings}
     assert {"nodes", "aspect_ratio"} <= figures
     # its labels are tiny, but the finding to act on is the size: draw views
     assert checked.figures.min_label_px < 12 and "min_label_px" not in figures
@@ -367,9 +368,12 @@ def test_designs_from_prompts_outside_the_library_reach_the_goals(spec: Path):
 
 def checks() -> list[ViewCheck]:
     crowded = dataclasses.replace(PASSING, nodes=26)
+    found = [
+        dataclasses.replace(f, design="big") for f in assess(crowded, Thresholds(), "overview")
+    ]
     return [
         ViewCheck("tiny", "overview", PASSING, ()),
-        ViewCheck("big", "overview", crowded, tuple(assess(crowded, Thresholds(), "overview"))),
+        ViewCheck("big", "overview", crowded, tuple(found)),
     ]
 
 
@@ -394,18 +398,24 @@ def test_report_is_a_table_then_one_line_per_finding():
 
 
 def test_json_holds_thresholds_figures_and_findings():
-    data = json.loads(as_json(checks()))
+    tiny, big = checks()
+    designs = [DesignCheck("tiny.yaml", "tiny", (tiny,)), DesignCheck("big.yaml", "big", (big,))]
+    data = json.loads(as_json(designs))
+    assert (data["format"], data["version"], data["tool"]) == ("mlsd-findings", 1, "check")
     assert data["thresholds"] == dataclasses.asdict(Thresholds())
-    tiny, big = data["views"]
-    assert tiny == {
+    assert data["median_overview_crossings"] == 8
+    first, second = data["designs"]
+    assert first == {
+        "file": "tiny.yaml",
         "design": "tiny",
-        "view": "overview",
-        "passed": True,
-        "figures": dataclasses.asdict(PASSING),
+        "pictures": [{"view": "overview", "passed": True, "figures": dataclasses.asdict(PASSING)}],
         "findings": [],
+        "disabled": [],
     }
-    assert big["passed"] is False
-    assert [finding["figure"] for finding in big["findings"]] == ["nodes"]
+    assert second["pictures"][0]["passed"] is False
+    (finding,) = second["findings"]
+    assert (finding["tool"], finding["rule"], finding["view"]) == ("check", "nodes", "overview")
+    assert (finding["value"], finding["limit"], finding["severity"]) == (26, 25, "warning")
 
 
 def test_the_median_of_the_overviews_is_reported_against_its_goal():
@@ -526,6 +536,6 @@ def test_a_flow_label_graphviz_did_not_draw_is_counted_and_warned():
     lost = replace(edge("b", "a", straight((200, 40), (40, 40))), labelled=True)
     figures = measure(layout(nodes, [replace(drawn, labelled=True), lost]))
     assert figures.lost_labels == 1
-    (finding,) = [f for f in assess(figures, Thresholds(), "overview") if f.figure == "lost_labels"]
-    assert "not drawn" in finding.suggestion
+    (finding,) = [f for f in assess(figures, Thresholds(), "overview") if f.rule == "lost_labels"]
+    assert "not drawn" in finding.message
     assert measure(layout(nodes, [replace(drawn, labelled=True)])).lost_labels == 0

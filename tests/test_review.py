@@ -190,8 +190,11 @@ def test_cli_text_json_and_min_score(tmp_path: Path):
     text = CliRunner().invoke(cli, ["review", str(spec)])
     assert text.exit_code == 0 and f"{spec}: " in text.output and "[label-source]" in text.output
     data = json.loads(CliRunner().invoke(cli, ["review", "--format", "json", str(spec)]).output)
-    assert data[0]["design"] == "tiny" and 0 <= data[0]["score"] < 60
-    assert {"code", "rule", "step", "severity", "line", "message"} <= set(data[0]["findings"][0])
+    assert (data["format"], data["version"], data["tool"]) == ("mlsd-findings", 1, "review")
+    (design,) = data["designs"]
+    assert design["design"] == "tiny" and 0 <= design["score"] < 60
+    keys = {"tool", "code", "rule", "step", "severity", "line", "column", "key", "message", "hint"}
+    assert keys <= set(design["findings"][0])
     video = str(SPECS["video-recommendation"])
     gate = CliRunner().invoke(cli, ["review", "--min-score", "80", str(spec), video])
     assert gate.exit_code == 1

@@ -279,7 +279,7 @@ def test_mlsd_check_reports_figures_and_fails_only_when_strict(tmp_path: Path):
     assert runner.invoke(cli, [*tight, "--strict"]).exit_code == 1
     report = json.loads(runner.invoke(cli, [*tight, "--format", "json"]).output)
     assert report["thresholds"]["max_nodes"] == 5
-    overview_figures = report["views"][0]["figures"]
+    overview_figures = report["designs"][0]["pictures"][0]["figures"]
     from mlsd_diagrams.check import check_design
 
     measured = check_design(load_design(PINNED))[0].figures
