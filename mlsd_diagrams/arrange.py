@@ -12,8 +12,11 @@ one a reader would find cleanest by `check`'s figures is kept:
 each with the stages ranked by every flow, or in two rows (offline and online) that only
 the flows within each row rank, listed in stage order or with the online row first; each
 with or without invisible edges that keep a later stage from ending left of an earlier one;
-a picture of the whole design also with tighter spacing (larger labels once fitted). Views
-(a few components each) skip the rows and the spacing: on the 17 designs tested they never won.
+a picture of the whole design also with compact and tight spacing (larger labels once
+fitted), a view also with loose spacing (a stub's label away from its neighbours' edges).
+Views (a few components each) skip the rows. The few best pictures of the whole design are
+measured once more as the offline-vs-online highlight (a caption line taller), which must
+read as well.
 
 A layout costs one `dot -Tjson` call (~15 ms, one per core at a time) plus measuring; only
 the winner is drawn.
@@ -32,11 +35,14 @@ from .errors import (
     GraphvizTooOldError,
 )
 from .graph import Graph
-from .render.dot import Options, shapes_layout, to_dot
+from .render.dot import ZONES_CAPTION, Options, shapes_layout, to_dot
 from .render.graphviz import cores
 from .render.layout import lay_out_many
 
 GOALS = Thresholds()
+# the spacings (style.SPACINGS) tried for a picture of the whole design, and for a view
+WHOLE_SPACINGS = ("", "compact", "tight")
+VIEW_SPACINGS = ("", "loose")
 # (offline and online in two rows, the online row listed first): one long chain of ranks,
 # two rows in the spec's stage order, or two rows with the request path first
 PLACEMENTS = ((False, False), (True, False), (True, True))
@@ -107,13 +113,7 @@ def _search(graph: Graph, options: Options, whole: bool) -> Options:
         return options
     if len(graph.nodes) > SEARCHED_NODES:  # far past any goal: lay out once, check says so
         return options
-    tries = [
-        replace(options, links=links, rows=rows, online_first=first, ordered=ordered, compact=c)
-        for c in ((False, True) if whole else (False,))
-        for ordered in (False, True)
-        for rows, first in (PLACEMENTS if whole else PLACEMENTS[:1])
-        for links in candidates(graph)
-    ]
+    tries = _tries(graph, options, whole)
     try:
         layouts = lay_out_many([to_dot(graph, each) for each in tries], cores())
     except (GraphvizNotFoundError, GraphvizTooOldError, GraphvizTimeoutError):
@@ -122,4 +122,37 @@ def _search(graph: Graph, options: Options, whole: bool) -> Options:
         return options
     # one that Graphviz 2.43 fails on (no layout) is never chosen
     scores = [math.inf if each is None else penalty(measure(each), whole) for each in layouts]
+    if whole:  # the offline-vs-online highlight is drawn the same way, with a caption on top
+        scores = _with_zones(graph, tries, scores)
     return tries[scores.index(min(scores))]
+
+
+ZONES_RECHECKED = 3  # the best candidates whose offline-vs-online highlight is measured too
+
+
+def _with_zones(graph: Graph, tries: list[Options], scores: list[float]) -> list[float]:
+    """`scores` with the best few candidates also paying for their offline-vs-online picture
+    (the same layout coloured by zone, one caption line taller), so that the winner passes as
+    both; the others can no longer win."""
+    best = sorted(range(len(tries)), key=lambda i: (scores[i], i))[:ZONES_RECHECKED]
+    zoned = [replace(tries[i], zones=True, caption=ZONES_CAPTION) for i in best]
+    try:
+        layouts = lay_out_many([to_dot(graph, each) for each in zoned], cores())
+    except (GraphvizNotFoundError, GraphvizTooOldError, GraphvizTimeoutError):
+        return scores
+    rescored = [math.inf] * len(scores)
+    for i, layout in zip(best, layouts, strict=True):
+        if layout is not None:
+            rescored[i] = scores[i] + penalty(measure(layout), whole=True)
+    return rescored if min(rescored) < math.inf else scores
+
+
+def _tries(graph: Graph, options: Options, whole: bool) -> list[Options]:
+    """The candidates, in order of preference (ties keep the first)."""
+    return [
+        replace(options, links=links, rows=rows, online_first=first, ordered=ordered, spacing=s)
+        for s in (WHOLE_SPACINGS if whole else VIEW_SPACINGS)
+        for ordered in (False, True)
+        for rows, first in (PLACEMENTS if whole else PLACEMENTS[:1])
+        for links in candidates(graph)
+    ]
