@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
+from . import legibility
 from .check import Figures, Thresholds, assess, measure
 from .errors import (
     GraphvizNotFoundError,
@@ -37,7 +38,7 @@ from .errors import (
 from .graph import Graph
 from .render.dot import ZONES_CAPTION, Options, shapes_layout, to_dot
 from .render.graphviz import cores
-from .render.layout import lay_out_many
+from .render.layout import Layout, lay_out_many
 
 GOALS = Thresholds()
 # the spacings (style.SPACINGS) tried for a picture of the whole design, and for a view
@@ -122,9 +123,65 @@ def _search(graph: Graph, options: Options, whole: bool) -> Options:
         return options
     # one that Graphviz 2.43 fails on (no layout) is never chosen
     scores = [math.inf if each is None else penalty(measure(each), whole) for each in layouts]
+    tries, scores = _relinked(graph, tries, layouts, scores, whole)
     if whole:  # the offline-vs-online highlight is drawn the same way, with a caption on top
         scores = _with_zones(graph, tries, scores)
     return tries[scores.index(min(scores))]
+
+
+RELINK_ROUNDS = 3
+
+
+def _relinked(
+    graph: Graph,
+    tries: list[Options],
+    layouts: list[Layout | None],
+    scores: list[float],
+    whole: bool,
+) -> tuple[list[Options], list[float]]:
+    """`tries` and `scores`, and while the best candidate draws flows around the picture
+    (detours), that candidate with those flows drawn as connectors too, in every spacing
+    (a few rounds: a connector moves its component, which may send another flow around)."""
+    tries, scores = list(tries), list(scores)
+    best = scores.index(min(scores))
+    layout = layouts[best]
+    for _ in range(RELINK_ROUNDS):
+        if layout is None:
+            break
+        around = _detouring(graph, layout) - tries[best].links
+        if not around:
+            break
+        links = tries[best].links | around
+        spacings = WHOLE_SPACINGS if whole else VIEW_SPACINGS
+        again = [replace(tries[best], links=links, spacing=each) for each in spacings]
+        try:
+            relaid = lay_out_many([to_dot(graph, each) for each in again], cores())
+        except (GraphvizNotFoundError, GraphvizTooOldError, GraphvizTimeoutError):
+            break
+        rescored = [math.inf if each is None else penalty(measure(each), whole) for each in relaid]
+        mine = rescored.index(min(rescored))
+        tries += again
+        scores += rescored
+        best, layout = len(tries) - len(again) + mine, relaid[mine]
+    return tries, scores
+
+
+def _detouring(graph: Graph, layout: Layout) -> frozenset[int]:
+    """The flows (indices) between two components that `check` finds drawn as a detour,
+    each measured alone."""
+    stubs = {stub.id for stub in graph.stubs}
+    drawn = {node.id for node in layout.nodes}
+    found = set()
+    for edge in layout.edges:
+        alone = replace(layout, edges=(edge,))
+        if legibility.detours(alone, drawn).count:
+            found |= {
+                i
+                for i, flow in enumerate(graph.edges)
+                if (flow.source, flow.target) == (edge.source, edge.target)
+                and not {flow.source, flow.target} & stubs
+            }
+    return frozenset(found)
 
 
 ZONES_RECHECKED = 3  # the best candidates whose offline-vs-online highlight is measured too
