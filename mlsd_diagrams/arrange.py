@@ -12,8 +12,11 @@ one a reader would find cleanest by `check`'s figures is kept:
 each with the stages ranked by every flow, or in two rows (offline and online) that only
 the flows within each row rank, listed in stage order or with the online row first; each
 with or without invisible edges that keep a later stage from ending left of an earlier one;
-a picture of the whole design also with tighter spacing (larger labels once fitted). Views
-(a few components each) skip the rows and the spacing: on the 17 designs tested they never won.
+a picture of the whole design also with compact and tight spacing (larger labels once
+fitted), a view also with loose spacing (a stub's label away from its neighbours' edges).
+Views (a few components each) skip the rows. The few best pictures of the whole design are
+measured once more as the offline-vs-online highlight (a caption line taller), which must
+read as well.
 
 A layout costs one `dot -Tjson` call (~15 ms, one per core at a time) plus measuring; only
 the winner is drawn.
@@ -32,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from . import cache as disk_cache
+from . import legibility
 from .check import Figures, Thresholds, assess, measure
 from .errors import (
     GraphvizNotFoundError,
@@ -40,11 +44,14 @@ from .errors import (
     MlsdError,
 )
 from .graph import Graph
-from .render.dot import Options, shapes_layout, to_dot
+from .render.dot import ZONES_CAPTION, Options, shapes_layout, to_dot
 from .render.graphviz import cores, dot_version, find_dot
-from .render.layout import lay_out_many
+from .render.layout import Layout, lay_out_many
 
 GOALS = Thresholds()
+# the spacings (style.SPACINGS) tried for a picture of the whole design, and for a view
+WHOLE_SPACINGS = ("", "compact", "tight")
+VIEW_SPACINGS = ("", "loose")
 # (offline and online in two rows, the online row listed first): one long chain of ranks,
 # two rows in the spec's stage order, or two rows with the request path first
 PLACEMENTS = ((False, False), (True, False), (True, True))
@@ -100,9 +107,10 @@ def arranged(graph: Graph, options: Options, whole: bool = True) -> Options:
     key = (to_dot(graph, options), whole)
     if key not in _CHOSEN:
         stored = _stored(*key)
-        chosen = _recall(options, disk_cache.read(stored))
+        chosen = _recall(graph, options, whole, disk_cache.read(stored))
         if chosen is None and _SKETCHING.get():
-            return _recall(options, disk_cache.read(_stored_shape(graph, whole))) or options
+            shaped = disk_cache.read(_stored_shape(graph, whole))
+            return _recall(graph, options, whole, shaped) or options
         if chosen is None:
             chosen = _search(graph, options, whole)
             if chosen is None:  # no Graphviz to measure with: nothing learnt to keep
@@ -167,8 +175,9 @@ def _changes(options: Options, chosen: Options) -> bytes:
     return json.dumps(changed, sort_keys=True).encode()
 
 
-def _recall(options: Options, data: bytes | None) -> Options | None:
-    """`options` with the changes read from the cache; None unless they are well formed."""
+def _recall(graph: Graph, options: Options, whole: bool, data: bytes | None) -> Options | None:
+    """`options` with the changes read from the cache; None unless they make one of the
+    candidates the search tries (its connectors may add flows of the graph: detours)."""
     try:
         changed = json.loads(data) if data is not None else None
     except ValueError:
@@ -185,11 +194,16 @@ def _recall(options: Options, data: bytes | None) -> Options | None:
             if not all(isinstance(item, int) and not isinstance(item, bool) for item in value):
                 return None
             values[name] = frozenset(value)
-        elif type(value) is type(before) and isinstance(value, bool | int | float):
+        elif type(value) is type(before) and isinstance(value, bool | int | float | str):
             values[name] = value
         else:
             return None
-    return replace(options, **values)
+    recalled = replace(options, **values)
+    if not recalled.links <= frozenset(range(len(graph.edges))):
+        return None
+    plain = replace(recalled, links=frozenset())
+    known = [replace(each, links=frozenset()) for each in _tries(graph, options, whole)]
+    return recalled if plain in known or recalled == options else None
 
 
 def _search(graph: Graph, options: Options, whole: bool) -> Options | None:
@@ -197,13 +211,7 @@ def _search(graph: Graph, options: Options, whole: bool) -> Options | None:
         return options
     if len(graph.nodes) > SEARCHED_NODES:  # far past any goal: lay out once, check says so
         return options
-    tries = [
-        replace(options, links=links, rows=rows, online_first=first, ordered=ordered, compact=c)
-        for c in ((False, True) if whole else (False,))
-        for ordered in (False, True)
-        for rows, first in (PLACEMENTS if whole else PLACEMENTS[:1])
-        for links in candidates(graph)
-    ]
+    tries = _tries(graph, options, whole)
     try:
         layouts = lay_out_many([to_dot(graph, each) for each in tries], cores())
     except (GraphvizNotFoundError, GraphvizTooOldError, GraphvizTimeoutError):
@@ -212,4 +220,93 @@ def _search(graph: Graph, options: Options, whole: bool) -> Options | None:
         return None
     # one that Graphviz 2.43 fails on (no layout) is never chosen
     scores = [math.inf if each is None else penalty(measure(each), whole) for each in layouts]
+    tries, scores = _relinked(graph, tries, layouts, scores, whole)
+    if whole:  # the offline-vs-online highlight is drawn the same way, with a caption on top
+        scores = _with_zones(graph, tries, scores)
     return tries[scores.index(min(scores))]
+
+
+RELINK_ROUNDS = 3
+
+
+def _relinked(
+    graph: Graph,
+    tries: list[Options],
+    layouts: list[Layout | None],
+    scores: list[float],
+    whole: bool,
+) -> tuple[list[Options], list[float]]:
+    """`tries` and `scores`, and while the best candidate draws flows around the picture
+    (detours), that candidate with those flows drawn as connectors too, in every spacing
+    (a few rounds: a connector moves its component, which may send another flow around)."""
+    tries, scores = list(tries), list(scores)
+    best = scores.index(min(scores))
+    layout = layouts[best]
+    for _ in range(RELINK_ROUNDS):
+        if layout is None:
+            break
+        around = _detouring(graph, layout) - tries[best].links
+        if not around:
+            break
+        links = tries[best].links | around
+        spacings = WHOLE_SPACINGS if whole else VIEW_SPACINGS
+        again = [replace(tries[best], links=links, spacing=each) for each in spacings]
+        try:
+            relaid = lay_out_many([to_dot(graph, each) for each in again], cores())
+        except (GraphvizNotFoundError, GraphvizTooOldError, GraphvizTimeoutError):
+            break
+        rescored = [math.inf if each is None else penalty(measure(each), whole) for each in relaid]
+        mine = rescored.index(min(rescored))
+        tries += again
+        scores += rescored
+        best, layout = len(tries) - len(again) + mine, relaid[mine]
+    return tries, scores
+
+
+def _detouring(graph: Graph, layout: Layout) -> frozenset[int]:
+    """The flows (indices) between two components that `check` finds drawn as a detour,
+    each measured alone."""
+    stubs = {stub.id for stub in graph.stubs}
+    drawn = {node.id for node in layout.nodes}
+    found = set()
+    for edge in layout.edges:
+        alone = replace(layout, edges=(edge,))
+        if legibility.detours(alone, drawn).count:
+            found |= {
+                i
+                for i, flow in enumerate(graph.edges)
+                if (flow.source, flow.target) == (edge.source, edge.target)
+                and not {flow.source, flow.target} & stubs
+            }
+    return frozenset(found)
+
+
+ZONES_RECHECKED = 3  # the best candidates whose offline-vs-online highlight is measured too
+
+
+def _with_zones(graph: Graph, tries: list[Options], scores: list[float]) -> list[float]:
+    """`scores` with the best few candidates also paying for their offline-vs-online picture
+    (the same layout coloured by zone, one caption line taller), so that the winner passes as
+    both; the others can no longer win."""
+    best = sorted(range(len(tries)), key=lambda i: (scores[i], i))[:ZONES_RECHECKED]
+    zoned = [replace(tries[i], zones=True, caption=ZONES_CAPTION) for i in best]
+    try:
+        layouts = lay_out_many([to_dot(graph, each) for each in zoned], cores())
+    except (GraphvizNotFoundError, GraphvizTooOldError, GraphvizTimeoutError):
+        return scores
+    rescored = [math.inf] * len(scores)
+    for i, layout in zip(best, layouts, strict=True):
+        if layout is not None:
+            rescored[i] = scores[i] + penalty(measure(layout), whole=True)
+    return rescored if min(rescored) < math.inf else scores
+
+
+def _tries(graph: Graph, options: Options, whole: bool) -> list[Options]:
+    """The candidates, in order of preference (ties keep the first)."""
+    return [
+        replace(options, links=links, rows=rows, online_first=first, ordered=ordered, spacing=s)
+        for s in (WHOLE_SPACINGS if whole else VIEW_SPACINGS)
+        for ordered in (False, True)
+        for rows, first in (PLACEMENTS if whole else PLACEMENTS[:1])
+        for links in candidates(graph)
+    ]

@@ -76,6 +76,9 @@ FAKE = replace(Options(), links=frozenset({1, 3}), rows=True)
         b'{"links": ["0"]}',
         b'{"links": 3}',
         b'{"theme": "dark"}',
+        b'{"spacing": "huge"}',
+        b'{"links": [99]}',
+        b'{"zones": true}',
     ],
 )
 def test_a_damaged_entry_is_searched_again_and_put_right(graph, tmp_path, monkeypatch, garbage):

@@ -304,3 +304,28 @@ def test_the_theme_is_chosen_per_command(tmp_path: Path):
     )
     bad = CliRunner().invoke(cli, [*args[:-1], "neon"])
     assert bad.exit_code == 2 and "neon" in bad.output
+
+
+def test_the_layout_search_finds_the_flows_drawn_around_the_picture():
+    # a hand-built layout: a → b drawn straight, a → c looping 400 pt above both ends
+    from mlsd_diagrams.arrange import _detouring
+    from mlsd_diagrams.graph import Cluster, Edge, Graph, Node
+    from mlsd_diagrams.render.layout import Box, Layout, PlacedEdge, PlacedNode
+
+    nodes = tuple(Node(i, i.upper(), "service", "serving", None) for i in ("a", "b", "c"))
+    edges = (
+        Edge("a", "b", None, "request", None),
+        Edge("a", "c", None, "request", None),
+    )
+    graph = Graph("g", "G", (Cluster("serving", "Serving", ("a", "b", "c")),), nodes, edges)
+    boxes = {"a": Box(0, 500, 50, 50), "b": Box(200, 500, 50, 50), "c": Box(400, 500, 50, 50)}
+    placed = tuple(PlacedNode(i, box, ()) for i, box in boxes.items())
+
+    def drawn(source: str, target: str, *points: tuple[float, float]) -> PlacedEdge:
+        return PlacedEdge(source, target, points, None, (), "#000000", "solid")
+
+    straight = drawn("a", "b", (50, 525), (100, 525), (150, 525), (200, 525))
+    around = drawn("a", "c", (25, 500), (25, 100), (425, 100), (425, 500))
+    layout = Layout(600, 700, placed, (straight, around), (), (), "#FFFFFF")
+    assert _detouring(graph, layout) == frozenset({1})
+    assert _detouring(graph, Layout(600, 700, placed, (straight,), (), (), "#FFFFFF")) == set()

@@ -41,7 +41,7 @@ class Options:
     rows: bool = False  # offline and online stages in two rows: flows between them do not rank
     ordered: bool = False  # invisible edges keep every stage from starting after a later one
     online_first: bool = False  # the online stages listed (so placed) before the offline ones
-    compact: bool = False  # tighter spacing between ranks and nodes (style.COMPACT)
+    spacing: str = ""  # between ranks and nodes: a name in style.SPACINGS ("": the theme's)
 
 
 LINK_PREFIX = "_link_"  # spec ids cannot start with "_"
@@ -113,8 +113,7 @@ def _building(graph: Graph, options: Options) -> Iterator[diagrams.Diagram]:
         node_attr=theme.node,
         edge_attr=theme.edge,
     )
-    if options.compact:
-        diagram.dot.graph_attr.update(style.COMPACT)
+    diagram.dot.graph_attr.update(style.SPACINGS[options.spacing])
     for inherited in _UNUSED_NODE_DEFAULTS:  # mingrammer's defaults for icon-only nodes
         diagram.dot.node_attr.pop(inherited, None)
     diagram.dot.graph_attr["label"] = _title_label(graph, options)

@@ -26,9 +26,15 @@ GRAPH = {
     "bgcolor": "#FFFFFF",
 }
 
-# A tighter spacing, tried for pictures of a whole design: smaller, so labels stay larger once
-# the picture is fitted to a screen, at the risk of labels nearer other edges.
-COMPACT = {"nodesep": "0.35", "ranksep": "0.55"}
+# Other spacings the layout search tries (arrange.py), by name; "" is GRAPH's own. Tighter is
+# smaller, so labels stay larger once the picture is fitted to a screen, at the risk of labels
+# nearer other edges; looser keeps a label away from the next edge.
+SPACINGS: dict[str, dict[str, str]] = {
+    "": {},
+    "compact": {"nodesep": "0.35", "ranksep": "0.55"},
+    "tight": {"nodesep": "0.25", "ranksep": "0.45"},
+    "loose": {"nodesep": "1.0", "ranksep": "1.2"},
+}
 
 NODE = {
     "shape": "plain",
@@ -36,13 +42,13 @@ NODE = {
     "width": "0",
     "height": "0",
     "fontname": FONT,
-    "fontsize": "16",
+    "fontsize": "18",
     "fontcolor": "#1E2A35",
 }
 
 EDGE = {
     "fontname": FONT,
-    "fontsize": "16",  # 12 px or more once a picture of 25 components is fitted to a screen
+    "fontsize": "18",  # 12 px or more once a picture of 25 components is fitted to a screen
     "arrowsize": "0.9",
 }
 
