@@ -20,6 +20,7 @@ import click
 
 from . import __version__
 from .errors import MlsdError, UsageError, path_problem, printable, shown
+from .formats import DEFAULT_FORMATS, FORMATS, help_text
 
 if TYPE_CHECKING:
     from .build import Rendered
@@ -100,8 +101,6 @@ def validate(files: tuple[Path, ...]) -> None:
 
 
 def _formats(value: str) -> tuple[str, ...]:
-    from .build import FORMATS
-
     chosen = tuple(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))
     unknown = [fmt for fmt in chosen if fmt not in FORMATS]
     if unknown or not chosen:
@@ -120,12 +119,9 @@ def _formats(value: str) -> tuple[str, ...]:
     "-f",
     "--format",
     "formats",
-    default="png,svg,pdf,dot,md,py,views,gif,excalidraw",
+    default=",".join(DEFAULT_FORMATS),
     show_default=True,
-    help="Comma-separated formats: png, svg, pdf, dot (source), md (write-up), py (diagram "
-    "code), views (one picture per concern, PNG+SVG), gif (step-by-step build-up), "
-    "excalidraw (scene to keep drawing on excalidraw.com), answer-pdf (the whole answer "
-    "typeset as an A4 PDF: diagram, write-up, views; not in the default).",
+    help=help_text(),
 )
 @THEME
 @TEMPLATES

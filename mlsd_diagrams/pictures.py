@@ -26,6 +26,7 @@ class Picture:
     name: str  # the file name without its extension, relative to the design's folder
     graph: Graph
     options: Options
+    dpi: int | None = None  # the resolution to draw at; None: Graphviz's (96 dpi on screen)
 
 
 # The stages in the order an answer draws them, with the step of the framework each serves.
@@ -71,7 +72,7 @@ def build_up(design: Design, graph: Graph, theme: str | None = None) -> list[Pic
     present = {cluster.stage for cluster in graph.clusters}
     steps = [(stage, caption) for stage, caption in BUILD_UP if stage in present]
     if not steps:  # a draft without components: one frame, the overview with its hint
-        return [Picture("buildup/01-overview", graph, base)]
+        return [Picture("buildup/01-overview", graph, base, dpi=style.FRAME_DPI)]
     frames = []
     for number, (stage, caption) in enumerate(steps, start=1):
         later = frozenset(s for s, _ in steps[number:])
@@ -81,5 +82,6 @@ def build_up(design: Design, graph: Graph, theme: str | None = None) -> list[Pic
             hidden=later,
             caption=f"{number}/{len(steps)}  {caption}",
         )
-        frames.append(Picture(f"buildup/{number:02d}-{stage}", graph, options))
+        name = f"buildup/{number:02d}-{stage}"
+        frames.append(Picture(name, graph, options, dpi=style.FRAME_DPI))
     return frames

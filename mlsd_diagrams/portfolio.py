@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .errors import MlsdError, RenderError, UsageError, printable
+from .formats import BY_NAME, DEFAULT_FORMATS
 from .lifetime import die_with_parent, watch_parent
 from .load import spec_files
 from .render import site
@@ -329,7 +330,7 @@ def _render_one(
     job: _Job, output_dir: Path, settings: Settings, threads: int | None = None
 ) -> Outcome:
     """Render one design, its thumbnail and its page, published together (in a worker)."""
-    from .build import DEFAULT_FORMATS, render_design
+    from .build import render_design
 
     templates, theme, config = settings
     design_id = job.design.id
@@ -364,7 +365,8 @@ def _stage_site_files(
 
     design = job.design
     thumbnail = scratch / f"{design.id}-thumb.png"
-    thumbnail.write_bytes(site.thumbnail((scratch / f"{design.id}.png").read_bytes()))
+    overview = scratch / BY_NAME["png"].path(design.id)  # a default format: drawn already
+    thumbnail.write_bytes(site.thumbnail(overview.read_bytes()))
     spec = scratch / f"{design.id}.yaml"
     spec.write_bytes(Path(job.source).read_bytes())
     writeup = to_markdown(design, build_graph(design), None, templates)
@@ -419,7 +421,9 @@ def _write_site(
     real_folder(output_dir / "assets")
     for name in site.ASSETS:
         write_atomic(output_dir / "assets" / name, site.asset(name, templates))
-    texts = {card.id: _read_text(output_dir / card.id / f"{card.id}.md") for card in cards}
+    texts = {
+        card.id: _read_text(output_dir / card.id / BY_NAME["md"].path(card.id)) for card in cards
+    }
     write_atomic(output_dir / "assets" / SEARCH_INDEX, site.search_index(texts).encode("utf-8"))
     index = site.index_page(cards, templates, config, book)
     write_atomic(output_dir / "index.html", index.encode("utf-8"))

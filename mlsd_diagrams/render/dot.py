@@ -16,6 +16,7 @@ import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import diagrams
 import graphviz
@@ -26,6 +27,9 @@ from ..model import FlowKind, Stage
 from . import style
 from .text import dot as dot_plain
 from .text import dot_html
+
+if TYPE_CHECKING:
+    from ..formats import TextJob
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,11 @@ def to_dot(graph: Graph, options: Options = Options()) -> str:
         if options.ordered:
             _add_stage_order(diagram, graph)
         return diagram.dot.source
+
+
+def text(job: TextJob) -> str:
+    """The `dot` format: the overview's DOT source, as laid out for the images."""
+    return job.source
 
 
 def _add_stage_order(diagram: diagrams.Diagram, graph: Graph) -> None:

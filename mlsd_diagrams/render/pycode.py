@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import catalog
 from ..graph import Graph
@@ -18,7 +18,21 @@ from .dot import edge_label_lines, plain_lines, shapes_layout
 from .templating import environment, render_template
 from .text import dot
 
+if TYPE_CHECKING:
+    from ..formats import TextJob
+
 TEMPLATE = "diagram.py.j2"
+ICONS = "icons"  # the script's folder of bundled icons, beside it
+
+
+def text(job: TextJob) -> str:
+    """The `py` format: the diagram as a standalone script."""
+    return to_python(job.graph, job.templates)
+
+
+def companions(graph: Graph) -> list[tuple[str, Path]]:
+    """The files the script needs beside it: our icons, in `icons/`."""
+    return [(f"{ICONS}/{icon.name}", icon) for icon in bundled_icons(graph)]
 
 
 def to_python(graph: Graph, templates: Path | None = None) -> str:

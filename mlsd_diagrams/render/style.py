@@ -216,7 +216,7 @@ WHITEBOARD = _themed(
 
 THEMES: dict[str, Theme] = {theme.name: theme for theme in (LIGHT, DARK, WHITEBOARD)}
 
-FRAME_DPI = 48  # the build-up's frames are drawn at half the screen resolution (build.py)
+FRAME_DPI = 48  # the build-up's frames are drawn at half the screen resolution (pictures.py)
 READABLE_PX = 12  # the smallest label a frame of the GIF may show, in its own pixels
 FRAME_FONT_SIZE = str(round(READABLE_PX * 72 / FRAME_DPI))  # 18 pt: 12 px at 48 dpi
 
