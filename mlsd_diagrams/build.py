@@ -23,7 +23,8 @@ from . import catalog, pictures
 from .errors import RenderError, shown
 from .formats import BY_NAME, DEFAULT_FORMATS, TextJob, chosen, function
 from .graph import Graph, build_graph
-from .model import ID_PATTERN, Design
+from .ids import ID_PATTERN
+from .model import Design
 from .pictures import Picture
 from .render.dot import to_dot
 from .render.graphviz import Batch, checked_dot, run_dot

@@ -21,6 +21,7 @@ import click
 from . import __version__
 from .errors import MlsdError, UsageError, path_problem, printable, shown
 from .formats import DEFAULT_FORMATS, FORMATS, help_text
+from .themes import THEME_NAMES
 
 if TYPE_CHECKING:
     from .build import Rendered
@@ -59,7 +60,7 @@ OUTPUT_FORMAT = click.option(
 )
 THEME = click.option(
     "--theme",
-    type=click.Choice(["light", "dark", "whiteboard"]),
+    type=click.Choice(THEME_NAMES),
     help="Draw with this theme instead of the one the spec asks for (default light).",
 )
 TEMPLATES = click.option(

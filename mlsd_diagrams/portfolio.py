@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 from . import __version__
 from .errors import MlsdError, RenderError, UsageError, printable
 from .formats import BY_NAME, DEFAULT_FORMATS
+from .ids import ID_PATTERN
 from .lifetime import die_with_parent, watch_parent
 from .load import spec_files
 from .render import site
@@ -478,8 +479,7 @@ def _read_manifest(output_dir: Path) -> Manifest:
     return {key: entry for key, entry in designs.items() if _sound_entry(key, entry)}
 
 
-# The design id pattern of model.ID_PATTERN (not imported: a no-op build skips pydantic).
-_DESIGN_ID = re.compile(r"[a-z][a-z0-9_-]{0,62}")
+_DESIGN_ID = re.compile(ID_PATTERN)
 _FILE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)?")
 _CARD_FIELDS = frozenset(site.Card.__dataclass_fields__)
 
