@@ -27,7 +27,7 @@ from .ids import ID_PATTERN
 from .model import Design
 from .pictures import Picture
 from .render.dot import to_dot
-from .render.graphviz import Batch, checked_dot, run_dot
+from .render.graphviz import Batch, checked_dot, run_dot, time_budget, timeout_seconds
 from .validate import load_design
 from .write import clean_stale, output_folder, real_folder, refuse_link, temp_prefix
 
@@ -64,11 +64,28 @@ def render_design(
     theme: str | None = None,
     extras: Callable[[Path], list[Path]] | None = None,
     threads: int | None = None,
+    dot_timeout: float | None = None,
 ) -> Rendered:
     """Render every format of `design` into `output_dir/<id>/`, drawn with `theme` (else the
     spec's); `extras(scratch)` may stage more files beside them (the portfolio's thumbnail
     and page), published with them. The pictures' `dot` runs go `threads` at a time (by
-    default one per core): they are independent processes."""
+    default one per core): they are independent processes. Each `dot` run may take
+    `dot_timeout` seconds (by default MLSD_DOT_TIMEOUT's, read here once, else 60)."""
+    budget = timeout_seconds() if dot_timeout is None else dot_timeout
+    with time_budget(budget):  # the trial layouts of each picture (arrange.py) too
+        return _render(design, output_dir, formats, templates, theme, extras, threads, budget)
+
+
+def _render(
+    design: Design,
+    output_dir: Path,
+    formats: tuple[str, ...],
+    templates: Path | None,
+    theme: str | None,
+    extras: Callable[[Path], list[Path]] | None,
+    threads: int | None,
+    budget: float,
+) -> Rendered:
     target = _design_folder(output_dir, design.id)
     # graph: the plain, deterministic graph of the design, and its DOT source
     graph = build_graph(design)
@@ -88,8 +105,10 @@ def render_design(
             workers = threads or cores()
             with ThreadPoolExecutor(workers) if workers > 1 else _Inline() as pool:
                 try:
-                    drawing = _start_pictures(design, graph, formats, theme, scratch, pool, batch)
-                    staged = _stage(job, texts, scratch)
+                    drawing = _start_pictures(
+                        design, graph, formats, theme, scratch, pool, (batch, budget)
+                    )
+                    staged = _stage(job, texts, scratch, budget)
                     staged += _finish_pictures(design, theme, scratch, drawing)
                 finally:
                     batch.stop()
@@ -106,7 +125,7 @@ def render_design(
     return Rendered(design.id, tuple(files))
 
 
-def _stage(job: TextJob, texts: dict[str, str], scratch: Path) -> list[Path]:
+def _stage(job: TextJob, texts: dict[str, str], scratch: Path, timeout: float) -> list[Path]:
     """The single files of the overview: its images, then its texts, then their companions
     (the script's icons). The views, the build-up and the answer are staged apart."""
     single = [fmt for fmt in chosen(job.formats) if fmt.kind in ("image", "text")]
@@ -115,7 +134,8 @@ def _stage(job: TextJob, texts: dict[str, str], scratch: Path) -> list[Path]:
     images = {fmt.name: staged[fmt.name] for fmt in single if fmt.kind == "image"}
     laid_out = any(fmt.kind == "text" and fmt.laid_out for fmt in single)
     if images or laid_out:
-        layout = run_dot(job.source, images, catalog.icon_search_path(), layout=laid_out)
+        icons = catalog.icon_search_path()
+        layout = run_dot(job.source, images, icons, timeout, layout=laid_out)
     if laid_out:
         from .render.layout import parse_layout
 
@@ -164,7 +184,7 @@ def _start_pictures(
     theme: str | None,
     scratch: Path,
     pool: ThreadPoolExecutor,
-    batch: Batch,
+    runs: tuple[Batch, float],
 ) -> _Drawing:
     """Start drawing the pictures of every `pictures` format (views, build-up frames)."""
     made: dict[str, list[Picture]] = {}
@@ -178,7 +198,7 @@ def _start_pictures(
     return _Drawing(
         {
             name: [
-                pool.submit(_draw, picture, BY_NAME[name].picture_formats, scratch, batch)
+                pool.submit(_draw, picture, BY_NAME[name].picture_formats, scratch, *runs)
                 for picture in listed
             ]
             for name, listed in made.items()
@@ -213,10 +233,14 @@ def _draw(
     formats: tuple[str, ...],
     scratch: Path,
     batch: Batch,
+    timeout: float | None = None,
 ) -> list[Path]:
+    """Draw one picture; a thread of the pool is given the render's `timeout` (a context
+    variable does not reach it)."""
     outputs = {fmt: scratch / f"{picture.name}.{fmt}" for fmt in formats}
     source = to_dot(picture.graph, picture.options)
-    run_dot(source, outputs, catalog.icon_search_path(), dpi=picture.dpi, batch=batch)
+    icons = catalog.icon_search_path()
+    run_dot(source, outputs, icons, timeout, dpi=picture.dpi, batch=batch)
     _finish_images(outputs)
     return list(outputs.values())
 

@@ -509,6 +509,7 @@ def check(
     Example: mlsd check designs/*.yaml --strict
     """
     from .check import Thresholds, ViewCheck, as_json, check_design, format_report
+    from .render.graphviz import time_budget, timeout_seconds
     from .validate import load_design
 
     unset = Thresholds()
@@ -522,7 +523,11 @@ def check(
     def measured(path: Path) -> list[ViewCheck]:
         return check_design(load_design(path), theme, limits)
 
-    results = [_attempt(measured, path) for path in files]
+    budget = _attempt(timeout_seconds)  # MLSD_DOT_TIMEOUT, read once
+    if isinstance(budget, MlsdError):
+        sys.exit(budget.exit_code)
+    with time_budget(budget):
+        results = [_attempt(measured, path) for path in files]
     checks = [c for result in results if not isinstance(result, MlsdError) for c in result]
     if output_format == "json":
         click.echo(as_json(checks, limits))

@@ -1,13 +1,17 @@
 """Build a folder of designs into a portfolio: every design rendered, plus a static site.
 
-The pipeline: skip the specs whose content hash (spec, templates, tool) is unchanged → load
-and validate the others (in this process, so ids are known and unique) → render them in
-parallel processes → remove designs that disappeared → write the site and the manifest.
-A broken spec is reported and never stops the others. Builds into one folder take turns
-(a build that waits says so, and gives up after MLSD_LOCK_TIMEOUT seconds, default 600).
-Workers end with the build: killed (`kill -9`), it takes its workers with it; SIGTERM ends
-it cleanly like Ctrl-C. A no-op rebuild imports neither pydantic nor `diagrams`: it reads
-bytes and compares hashes.
+The pipeline: skip the specs whose digest is unchanged (the spec's bytes, this package's
+code, icons and templates, the user's templates, the theme asked for and mlsd.toml) and whose
+files are all there → load and validate the others (in this process, so ids are known and
+unique) → render them in parallel worker processes (in this one for a single job) → remove
+the designs whose spec disappeared → write the site, the PDF book (typeset again only when
+what it shows changed) and the manifest. A broken spec is reported and never stops the
+others. Builds into one folder take turns (a build that waits says so, and gives up after
+MLSD_LOCK_TIMEOUT seconds, default 600). Workers end with the build: killed (`kill -9`), it
+takes its workers with it (lifetime.py: the kernel's parent-death signal on Linux, a thread
+watching the parent elsewhere); SIGTERM ends it cleanly like Ctrl-C. A no-op rebuild imports
+neither pydantic nor `diagrams` (tests/test_portfolio.py checks it with `-X importtime`): it
+hashes bytes and compares digests, and checks the manifest with the id pattern of ids.py.
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from mlsd_diagrams.validate import load_design
 
 def test_every_stage_has_one_title_and_one_zone() -> None:
     assert [info.stage for info in STAGES] == list(Stage)
-    assert OFFLINE | ONLINE == {stage.value for stage in Stage} and not OFFLINE & ONLINE
+    assert {stage.value for stage in Stage} == OFFLINE | ONLINE and not OFFLINE & ONLINE
     assert [zone(stage) for stage in Stage] == [info.zone for info in STAGES]
 
 

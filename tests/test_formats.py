@@ -67,3 +67,36 @@ def test_a_text_format_is_one_function_and_one_entry(
     module.__dict__["text"] = lambda job: seen.append(job.layout) or "laid out\n"
     render_file(spec_file(), tmp_path, ("words",))
     assert seen and {node.id for node in seen[0].nodes} == {"app", "api"}
+
+
+def test_the_dot_time_budget_is_read_once_and_reaches_every_dot_run(
+    spec_file, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """MLSD_DOT_TIMEOUT is read where the work starts and passed down: the overview, the
+    views drawn in the pool's threads and every trial layout get it."""
+    from mlsd_diagrams.render import graphviz
+
+    budgets: list[float] = []
+    run = graphviz._run
+
+    def recorded(command, data, timeout, *rest):
+        if "-V" not in command:
+            budgets.append(timeout)
+        return run(command, data, timeout, *rest)
+
+    monkeypatch.setattr(graphviz, "_run", recorded)
+    monkeypatch.setenv("MLSD_DOT_TIMEOUT", "42")
+    render_file(spec_file(), tmp_path / "a", ("svg", "views"))
+    assert len(budgets) > 3 and set(budgets) == {42.0}
+    budgets.clear()
+    monkeypatch.setenv("MLSD_DOT_TIMEOUT", "oops")  # given: the variable is not read
+    from mlsd_diagrams.build import render_design
+    from mlsd_diagrams.validate import load_design
+
+    render_design(load_design(spec_file()), tmp_path / "b", ("svg", "views"), dot_timeout=7)
+    assert budgets and set(budgets) == {7.0}
+    budgets.clear()
+    monkeypatch.setenv("MLSD_DOT_TIMEOUT", "13")
+    result = CliRunner().invoke(cli, ["check", str(spec_file())])
+    assert result.exit_code == 0, result.output
+    assert budgets and set(budgets) == {13.0}

@@ -27,7 +27,7 @@ from ..model import FlowKind
 from ..stages import OFFLINE, ONLINE, TITLES, Stage, zone
 from . import style
 from .text import dot as dot_plain
-from .text import dot_html
+from .text import dot_html, dot_tooltip
 
 if TYPE_CHECKING:
     from ..formats import TextJob
@@ -167,7 +167,15 @@ def _add_cluster(graph: Graph, cluster: Cluster, options: Options) -> None:
 
 def _add_node(node: Node, theme: style.Theme, hidden: bool) -> None:
     label = _node_label(node.label, node.kind, theme)
-    diagrams.Node(label, nodeid=node.id, **({"style": "invis"} if hidden else {}))
+    attrs = {"style": "invis"} if hidden else {}
+    if node.description:  # shown on hover in the SVG (and the site)
+        attrs["tooltip"] = tooltip(node.description)
+    diagrams.Node(label, nodeid=node.id, **attrs)
+
+
+def tooltip(text: str) -> str:
+    """User text for a node's tooltip: one line, never read as HTML or as escapes."""
+    return graphviz.nohtml(dot_tooltip(" ".join(text.split())))
 
 
 def _node_label(label: str, kind: str, theme: style.Theme) -> str:
