@@ -12,7 +12,7 @@ from typing import Any
 __version__ = "0.1.0"
 
 _API = {
-    "FORMATS": "build",
+    "FORMATS": "formats",
     "Rendered": "build",
     "load_design": "build",
     "render_design": "build",

@@ -15,33 +15,21 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from . import catalog, pictures
 from .errors import RenderError, shown
+from .formats import BY_NAME, DEFAULT_FORMATS, TextJob, chosen, function
 from .graph import Graph, build_graph
-from .model import ID_PATTERN, Design
+from .ids import ID_PATTERN
+from .model import Design
 from .pictures import Picture
 from .render.dot import to_dot
-from .render.graphviz import Batch, checked_dot, cores, run_dot
-from .render.pdf import fix_creation_date
-from .render.style import Theme
-from .render.svg import self_contained
+from .render.graphviz import Batch, checked_dot, cores, run_dot, time_budget, timeout_seconds
 from .validate import load_design
 from .write import clean_stale, output_folder, real_folder, refuse_link, temp_prefix
-
-FORMATS = ("png", "svg", "pdf", "dot", "md", "py", "views", "gif", "excalidraw", "answer-pdf")
-# What `mlsd render` writes unless told: everything but the typeset answer (slower, opt-in).
-DEFAULT_FORMATS = tuple(fmt for fmt in FORMATS if fmt != "answer-pdf")
-IMAGE_FORMATS = ("png", "svg", "pdf")
-LAID_OUT_FORMATS = (*IMAGE_FORMATS, "views", "gif", "excalidraw", "answer-pdf")  # need `dot`
-MANY_FILE_FORMATS = ("views", "gif", "answer-pdf")  # staged apart (pictures, answer)
-FRAME_DPI = 48  # the build-up's frames: half the screen resolution of the diagram
-# Subfolders that hold one file per view or frame, with the format that writes each and the
-# suffixes of its files: what a render of that format does not write is stale.
-GENERATED_FOLDERS = {"views": ("views", (".png", ".svg")), "buildup": ("gif", (".png",))}
 
 
 @dataclass(frozen=True)
@@ -76,19 +64,37 @@ def render_design(
     theme: str | None = None,
     extras: Callable[[Path], list[Path]] | None = None,
     threads: int | None = None,
+    dot_timeout: float | None = None,
 ) -> Rendered:
     """Render every format of `design` into `output_dir/<id>/`, drawn with `theme` (else the
     spec's); `extras(scratch)` may stage more files beside them (the portfolio's thumbnail
     and page), published with them. The pictures' `dot` runs go `threads` at a time (by
-    default one per core): they are independent processes."""
+    default one per core): they are independent processes. Each `dot` run may take
+    `dot_timeout` seconds (by default MLSD_DOT_TIMEOUT's, read here once, else 60)."""
+    budget = timeout_seconds() if dot_timeout is None else dot_timeout
+    with time_budget(budget):  # the trial layouts of each picture (arrange.py) too
+        return _render(design, output_dir, formats, templates, theme, extras, threads, budget)
+
+
+def _render(
+    design: Design,
+    output_dir: Path,
+    formats: tuple[str, ...],
+    templates: Path | None,
+    theme: str | None,
+    extras: Callable[[Path], list[Path]] | None,
+    threads: int | None,
+    budget: float,
+) -> Rendered:
     target = _design_folder(output_dir, design.id)
     # graph: the plain, deterministic graph of the design, and its DOT source
     graph = build_graph(design)
     main = pictures.overview(design, graph, theme)
     source = to_dot(graph, main.options)
     # text outputs first, so a template error writes nothing
-    texts = _texts(design, graph, source, formats, templates)
-    if any(fmt in LAID_OUT_FORMATS for fmt in formats):
+    job = TextJob(design, graph, source, formats, templates, main.options.theme)
+    texts = _texts(job, laid_out=False)
+    if any(fmt.laid_out for fmt in chosen(formats)):
         checked_dot()  # a missing or too old Graphviz fails before anything is written
     try:
         with tempfile.TemporaryDirectory(dir=output_dir, prefix=temp_prefix(design.id)) as folder:
@@ -99,15 +105,17 @@ def render_design(
             workers = threads or cores()
             with ThreadPoolExecutor(workers) if workers > 1 else _Inline() as pool:
                 try:
-                    drawing = _start_pictures(design, graph, formats, theme, scratch, pool, batch)
-                    theme_used = main.options.theme
-                    staged = _stage(design.id, graph, source, texts, formats, scratch, theme_used)
+                    drawing = _start_pictures(
+                        design, graph, formats, theme, scratch, pool, (batch, budget)
+                    )
+                    staged = _stage(job, texts, scratch, budget)
                     staged += _finish_pictures(design, theme, scratch, drawing)
                 finally:
                     batch.stop()
                     pool.shutdown(cancel_futures=True)
-            if "answer-pdf" in formats:  # typeset from the pictures staged above
-                staged.append(_stage_answer(design, graph, formats, (templates, theme), scratch))
+            for fmt in chosen(formats, "answer"):  # typeset from the pictures staged above
+                answer = scratch / fmt.path(design.id)
+                staged.append(_stage_answer(design, graph, formats, (templates, theme), answer))
             staged += extras(scratch) if extras else []
             # publish: move the finished files into place, one atomic rename each
             files = [_publish(path, target, path.relative_to(scratch)) for path in staged]
@@ -117,43 +125,33 @@ def render_design(
     return Rendered(design.id, tuple(files))
 
 
-def _stage(
-    design_id: str,
-    graph: Graph,
-    source: str,
-    texts: dict[str, str],
-    formats: tuple[str, ...],
-    scratch: Path,
-    theme: Theme,
-) -> list[Path]:
-    # views, the build-up and the answer PDF are staged apart
-    staged = {
-        fmt: scratch / f"{design_id}.{fmt}" for fmt in formats if fmt not in MANY_FILE_FORMATS
-    }
+def _stage(job: TextJob, texts: dict[str, str], scratch: Path, timeout: float) -> list[Path]:
+    """The single files of the overview: its images, then its texts, then their companions
+    (the script's icons). The views, the build-up and the answer are staged apart."""
+    single = [fmt for fmt in chosen(job.formats) if fmt.kind in ("image", "text")]
+    staged = {fmt.name: scratch / fmt.path(job.design.id) for fmt in single}
     # one `dot` call lays out once and writes every image format (and the layout)
-    images = {fmt: path for fmt, path in staged.items() if fmt in IMAGE_FORMATS}
-    excalidraw = "excalidraw" in staged
-    if images or excalidraw:
-        layout = run_dot(source, images, catalog.icon_search_path(), layout=excalidraw)
-    if excalidraw:
-        from .render.excalidraw import to_excalidraw
+    images = {fmt.name: staged[fmt.name] for fmt in single if fmt.kind == "image"}
+    laid_out = any(fmt.kind == "text" and fmt.laid_out for fmt in single)
+    if images or laid_out:
+        icons = catalog.icon_search_path()
+        layout = run_dot(job.source, images, icons, timeout, layout=laid_out)
+    if laid_out:
         from .render.layout import parse_layout
 
-        scene = to_excalidraw(graph, parse_layout(layout), stage_colors=theme.stage_colors)
-        texts = {**texts, "excalidraw": scene}
+        texts = {**texts, **_texts(replace(job, layout=parse_layout(layout)), laid_out=True)}
     _finish_images(staged)
-    for fmt, text in texts.items():
-        staged[fmt].write_text(text, encoding="utf-8")
-    icons = _stage_icons(graph, scratch) if "py" in formats else []
-    return [*staged.values(), *icons]
+    for name, text in texts.items():
+        staged[name].write_text(text, encoding="utf-8")
+    return [*staged.values(), *_stage_companions(job, scratch)]
 
 
 def _finish_images(staged: dict[str, Path]) -> None:
-    """Self-contained SVG (icons and fonts inlined), reproducible PDF (fixed creation date)."""
-    if "svg" in staged:
-        _rewrite(staged["svg"], lambda svg: self_contained(svg.decode("utf-8")).encode("utf-8"))
-    if "pdf" in staged:
-        _rewrite(staged["pdf"], fix_creation_date)
+    """Each drawn image's last step, as its format says (self-contained SVG: icons and fonts
+    inlined; reproducible PDF: a fixed creation date)."""
+    for fmt in chosen(tuple(staged), "image"):
+        if fmt.rewrite:
+            _rewrite(staged[fmt.name], function(fmt.rewrite))
 
 
 class _Inline(ThreadPoolExecutor):
@@ -174,10 +172,9 @@ class _Inline(ThreadPoolExecutor):
 
 @dataclass(frozen=True)
 class _Drawing:
-    """The pictures of a design being drawn: the views' files, the build-up's frames."""
+    """The pictures of a design being drawn, per format (the views, the build-up's frames)."""
 
-    views: list[Future[list[Path]]]
-    frames: list[Future[list[Path]]]
+    files: dict[str, list[Future[list[Path]]]]
 
 
 def _start_pictures(
@@ -187,33 +184,42 @@ def _start_pictures(
     theme: str | None,
     scratch: Path,
     pool: ThreadPoolExecutor,
-    batch: Batch,
+    runs: tuple[Batch, float],
 ) -> _Drawing:
-    """Start drawing the views (PNG and SVG each) and the build-up's frames."""
-    views = pictures.view_pictures(design, graph, theme) if "views" in formats else []
-    frames = pictures.build_up(design, graph, theme) if "gif" in formats else []
+    """Start drawing the pictures of every `pictures` format (views, build-up frames)."""
+    made: dict[str, list[Picture]] = {}
+    for fmt in chosen(formats, "pictures"):
+        if fmt.pictures:
+            made[fmt.name] = function(fmt.pictures)(design, graph, theme)
     # the folders are made here, never by a drawing thread: a thread still running after an
     # interrupt must not bring back a scratch folder that was already removed
-    for picture in (*views, *frames):
+    for picture in (picture for listed in made.values() for picture in listed):
         (scratch / picture.name).parent.mkdir(exist_ok=True)
     return _Drawing(
-        [pool.submit(_draw, picture, ("png", "svg"), scratch, batch) for picture in views],
-        [pool.submit(_draw, picture, ("png",), scratch, batch, FRAME_DPI) for picture in frames],
+        {
+            name: [
+                pool.submit(_draw, picture, BY_NAME[name].picture_formats, scratch, *runs)
+                for picture in listed
+            ]
+            for name, listed in made.items()
+        }
     )
 
 
 def _finish_pictures(
     design: Design, theme: str | None, scratch: Path, drawing: _Drawing
 ) -> list[Path]:
-    """The drawn views and frames, and the animated GIF of the frames."""
-    staged = [path for future in drawing.views for path in future.result()]
-    frames = [path for future in drawing.frames for path in future.result()]
-    if drawing.frames:
-        from .render.gif import animate
-
-        gif = scratch / f"{design.id}.gif"
-        animate(frames, gif, background=pictures.theme_of(design, theme).graph["bgcolor"])
-        staged += [*frames, gif]
+    """The drawn pictures, each format's gathered into its one file if it has one (the
+    animated GIF of the frames)."""
+    staged = []
+    for name, futures in drawing.files.items():
+        drawn = [path for future in futures for path in future.result()]
+        staged += drawn
+        fmt = BY_NAME[name]
+        if fmt.finish and drawn:
+            target = scratch / fmt.path(design.id)
+            function(fmt.finish)(drawn, target, pictures.theme_of(design, theme))
+            staged.append(target)
     return staged
 
 
@@ -222,11 +228,14 @@ def _draw(
     formats: tuple[str, ...],
     scratch: Path,
     batch: Batch,
-    dpi: int | None = None,
+    timeout: float | None = None,
 ) -> list[Path]:
+    """Draw one picture; a thread of the pool is given the render's `timeout` (a context
+    variable does not reach it)."""
     outputs = {fmt: scratch / f"{picture.name}.{fmt}" for fmt in formats}
     source = to_dot(picture.graph, picture.options)
-    run_dot(source, outputs, catalog.icon_search_path(), dpi=dpi, batch=batch)
+    icons = catalog.icon_search_path()
+    run_dot(source, outputs, icons, timeout, dpi=picture.dpi, batch=batch)
     _finish_images(outputs)
     return list(outputs.values())
 
@@ -236,7 +245,7 @@ def _stage_answer(
     graph: Graph,
     formats: tuple[str, ...],
     settings: tuple[Path | None, str | None],
-    scratch: Path,
+    answer: Path,
 ) -> Path:
     """The whole answer typeset as a PDF, its diagrams read from the staged SVG files (drawn
     into a folder that is not published when the SVG formats were not asked for)."""
@@ -244,7 +253,7 @@ def _stage_answer(
     from .render.writeup import to_markdown
 
     templates, theme = settings
-    pictures_folder = scratch
+    scratch = pictures_folder = answer.parent
     if "svg" not in formats or "views" not in formats:
         pictures_folder = scratch / ".answer-pictures"
         main = pictures.overview(design, graph, theme)
@@ -254,41 +263,28 @@ def _stage_answer(
     writeup = to_markdown(design, graph, None, templates)
     card = site.Card.of(design)
     chapter = site.chapter_html(card, writeup, site.view_links(design), design.source, templates)
-    answer = scratch / f"{design.id}-answer.pdf"
     answer.write_bytes(paged.answer_pdf(card, chapter, pictures_folder, templates))
     return answer
 
 
-def _texts(
-    design: Design, graph: Graph, source: str, formats: tuple[str, ...], templates: Path | None
-) -> dict[str, str]:
-    texts = {}
-    if "dot" in formats:
-        texts["dot"] = source
-    if "md" in formats:
-        from .render.writeup import to_markdown  # jinja and the write-up only when asked
-
-        image = (
-            f"{design.id}.svg" if "svg" in formats and "png" not in formats else f"{design.id}.png"
-        )
-        texts["md"] = to_markdown(design, graph, image, templates)
-    if "py" in formats:
-        from .render.pycode import to_python
-
-        texts["py"] = to_python(graph, templates)
-    return texts
+def _texts(job: TextJob, *, laid_out: bool) -> dict[str, str]:
+    """The text formats asked for that need the layout (`laid_out`), or those that do not."""
+    return {
+        fmt.name: function(fmt.produce)(job)
+        for fmt in chosen(job.formats, "text")
+        if fmt.produce and fmt.laid_out == laid_out
+    }
 
 
-def _stage_icons(graph: Graph, scratch: Path) -> list[Path]:
-    """Bundled icons the exported script needs, copied beside it."""
-    from .render.pycode import bundled_icons
-
-    folder = scratch / "icons"
-    folder.mkdir()
+def _stage_companions(job: TextJob, scratch: Path) -> list[Path]:
+    """The files a text format needs beside it (the exported script's bundled icons)."""
     staged = []
-    for icon in bundled_icons(graph):
-        staged.append(folder / icon.name)
-        shutil.copyfile(icon, staged[-1])
+    for fmt in chosen(job.formats, "text"):
+        if fmt.companions:
+            for relative, source in function(fmt.companions)(job.graph):
+                staged.append(scratch / relative)
+                staged[-1].parent.mkdir(exist_ok=True)
+                shutil.copyfile(source, staged[-1])
     return staged
 
 
@@ -307,10 +303,11 @@ def _prune(target: Path, published: list[Path], formats: tuple[str, ...]) -> Non
     """Remove the views and frames an earlier render wrote that this one did not (a view
     taken out of the spec, a stage gone)."""
     keep = set(published)
-    for folder, (fmt, suffixes) in GENERATED_FOLDERS.items():
-        if fmt not in formats:
+    for fmt in chosen(formats, "pictures"):
+        if fmt.folder is None:
             continue
-        path = target / folder
+        path = target / fmt.folder
+        suffixes = fmt.suffixes
         if path.is_symlink() or not path.is_dir():
             continue
         for entry in path.iterdir():

@@ -36,7 +36,7 @@ from .load import Document, KeyPath
 from .model import Design
 from .render.layout import Box, Layout, PlacedEdge, Point, curve_points
 
-SCAFFOLDING = ("_stub_", "_key_")
+SCAFFOLDING = ("_stub_",)
 CONNECTOR = "_link_"  # one end of a flow drawn as two short arrows (see arrange.py)
 SCREEN = (1920, 1080)  # px: the screen a whiteboard picture is shown on
 DPI = 96  # px per inch on a screen; Graphviz draws in points, 72 per inch

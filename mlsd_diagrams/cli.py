@@ -20,6 +20,8 @@ import click
 
 from . import __version__
 from .errors import MlsdError, UsageError, path_problem, printable, shown
+from .formats import DEFAULT_FORMATS, FORMATS, help_text
+from .themes import THEME_NAMES
 
 if TYPE_CHECKING:
     from .build import Rendered
@@ -58,7 +60,7 @@ OUTPUT_FORMAT = click.option(
 )
 THEME = click.option(
     "--theme",
-    type=click.Choice(["light", "dark", "whiteboard"]),
+    type=click.Choice(THEME_NAMES),
     help="Draw with this theme instead of the one the spec asks for (default light).",
 )
 TEMPLATES = click.option(
@@ -100,8 +102,6 @@ def validate(files: tuple[Path, ...]) -> None:
 
 
 def _formats(value: str) -> tuple[str, ...]:
-    from .build import FORMATS
-
     chosen = tuple(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))
     unknown = [fmt for fmt in chosen if fmt not in FORMATS]
     if unknown or not chosen:
@@ -120,12 +120,9 @@ def _formats(value: str) -> tuple[str, ...]:
     "-f",
     "--format",
     "formats",
-    default="png,svg,pdf,dot,md,py,views,gif,excalidraw",
+    default=",".join(DEFAULT_FORMATS),
     show_default=True,
-    help="Comma-separated formats: png, svg, pdf, dot (source), md (write-up), py (diagram "
-    "code), views (one picture per concern, PNG+SVG), gif (step-by-step build-up), "
-    "excalidraw (scene to keep drawing on excalidraw.com), answer-pdf (the whole answer "
-    "typeset as an A4 PDF: diagram, write-up, views; not in the default).",
+    help=help_text(),
 )
 @THEME
 @TEMPLATES
@@ -522,6 +519,7 @@ def check(
     from .check import DesignCheck, Thresholds, as_json, check_document, format_report
     from .findings import Disabled, Finding
     from .load import load_file
+    from .render.graphviz import time_budget, timeout_seconds
     from .validate import validate
 
     unset = Thresholds()
@@ -536,7 +534,11 @@ def check(
         doc = load_file(path)
         return check_document(doc, validate(doc), theme, limits, strict)
 
-    results = [_attempt(measured, path) for path in files]
+    budget = _attempt(timeout_seconds)  # MLSD_DOT_TIMEOUT, read once
+    if isinstance(budget, MlsdError):
+        sys.exit(budget.exit_code)
+    with time_budget(budget):
+        results = [_attempt(measured, path) for path in files]
     designs = [result for result in results if not isinstance(result, MlsdError)]
     checks = [c for design in designs for c in design.pictures]
     notes: list[Finding | Disabled] = [n for design in designs for n in design.config]

@@ -1,6 +1,6 @@
 """A design as a plain, ordered, deterministic graph: the thing every renderer draws.
 
-Clusters follow the stage order (client, data, features, training, serving, monitoring);
+Clusters follow the stage order (stages.py: client, data, features, training, serving, monitoring);
 inside a stage, components keep the order of the spec, so the author steers the layout.
 Nothing here is random or depends on the machine, so the graph is pinned by snapshots.
 """
@@ -10,17 +10,11 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 
-from .model import Design, Stage
+from .model import Design
+from .stages import ORDER as STAGE_ORDER
+from .stages import TITLES as STAGE_TITLES
 
-STAGE_TITLES: dict[Stage, str] = {
-    Stage.client: "Client",
-    Stage.data: "Data",
-    Stage.features: "Features",
-    Stage.training: "Training",
-    Stage.serving: "Serving",
-    Stage.monitoring: "Monitoring",
-}
-STAGE_ORDER: dict[Stage, int] = {stage: rank for rank, stage in enumerate(STAGE_TITLES)}
+__all__ = ["STAGE_ORDER", "STAGE_TITLES", "Graph", "build_graph"]
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from .capacity import replay_time
 from .estimates import format_count, format_duration, format_share
 from .model import Design
 from .review_facts import LOW_POSITIVE_RATE, Facts
+from .steps import STEPS
 
 TOTAL_MINUTES = 45
 DEEP_DIVE_MINUTES = 6
@@ -24,16 +25,16 @@ QUESTION_MINUTES = 4
 MIN_STEP_MINUTES = 2
 MAX_FOLLOW_UPS = 6
 
-STEPS = (
-    ("Clarify requirements", 5),
-    ("Frame as an ML task", 3),
-    ("Data preparation", 6),
-    ("Model development", 7),
-    ("Evaluation", 4),
-    ("Deployment and serving", 7),
-    ("Monitoring", 3),
-)
-"""Step titles and their base weights, before the design's emphases."""
+BASE_WEIGHTS = {
+    "requirements": 5,
+    "framing": 3,
+    "data": 6,
+    "model": 7,
+    "evaluation": 4,
+    "serving": 7,
+    "monitoring": 3,
+}
+"""Each step's base weight (by its section), before the design's emphases."""
 
 
 @dataclass(frozen=True)
@@ -107,14 +108,14 @@ class TalkTrack:
 def talk_track(design: Design) -> TalkTrack:
     f = Facts(design)
     stressed = [e for e in EMPHASES if e.applies(f)]
-    weights = [base for _, base in STEPS]
+    weights = [BASE_WEIGHTS[step.section] for step in STEPS]
     for emphasis in stressed:
         for step, extra in emphasis.weights.items():
             weights[step - 1] += extra
     minutes = _allocate(weights, TOTAL_MINUTES - DEEP_DIVE_MINUTES - QUESTION_MINUTES)
     points = _points(f)
     steps = tuple(
-        TalkStep(i + 1, title, minutes[i], points[i]) for i, (title, _) in enumerate(STEPS)
+        TalkStep(step.number, step.title, minutes[i], points[i]) for i, step in enumerate(STEPS)
     )
     dives = [e.deep_dive(f) for e in stressed] + [
         f"Trade-off: {t.name.replace('-', ' ')} — {_first_sentence(t.choice, 80)}"

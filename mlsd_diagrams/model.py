@@ -26,8 +26,10 @@ from pydantic_core import PydanticCustomError
 
 from . import catalog
 from .errors import is_hidden
+from .ids import ID_PATTERN
+from .stages import Stage
+from .themes import ThemeName
 
-ID_PATTERN = r"^[a-z][a-z0-9_-]{0,62}$"
 MAX_LABEL = 80
 MAX_TEXT = 2000
 MAX_COMPONENTS = 120
@@ -38,17 +40,6 @@ class Spec(BaseModel):
     """Base of every section: unknown keys are errors, docstrings are descriptions."""
 
     model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
-
-
-class Stage(StrEnum):
-    """Where a component lives; each stage is one cluster of the diagram, left to right."""
-
-    client = "client"
-    data = "data"
-    features = "features"
-    training = "training"
-    serving = "serving"
-    monitoring = "monitoring"
 
 
 class FlowKind(StrEnum):
@@ -795,14 +786,6 @@ class Flow(Spec):
     """request, batch, stream or feedback."""
     step: Annotated[int, Field(ge=1, le=99)] | None = None
     """Step number on the request path (1, 2, 3...), shown on the arrow."""
-
-
-class ThemeName(StrEnum):
-    """How the diagram looks."""
-
-    light = "light"
-    dark = "dark"
-    whiteboard = "whiteboard"
 
 
 class ViewSpec(Spec):

@@ -18,6 +18,8 @@ from .graph import Graph
 from .model import Design
 from .render import style
 from .render.dot import ZONES_CAPTION, Options
+from .stages import STAGES, Stage
+from .steps import STEPS
 from .views import design_views, view_graph
 
 
@@ -26,19 +28,27 @@ class Picture:
     name: str  # the file name without its extension, relative to the design's folder
     graph: Graph
     options: Options
+    dpi: int | None = None  # the resolution to draw at; None: Graphviz's (96 dpi on screen)
 
 
-# The stages in the order an answer draws them, with the step of the framework each serves.
-BUILD_UP: tuple[tuple[str, str], ...] = (
-    ("client", "Step 1, requirements: who asks, and for what"),
-    ("data", "Step 3, data: sources, events and labels"),
-    ("features", "Step 3, data: features, offline and online"),
-    ("training", "Steps 4-5, model: training, evaluation, registry"),
-    ("serving", "Step 6, serving: the online request path"),
-    ("monitoring", "Step 7, monitoring: drift, alerts and feedback"),
-)
+# Each stage (drawn in the stages' order) with the steps of the framework it serves.
+BUILD_UP: dict[Stage, tuple[tuple[int, ...], str]] = {
+    Stage.client: ((1,), "who asks, and for what"),
+    Stage.data: ((3,), "sources, events and labels"),
+    Stage.features: ((3,), "features, offline and online"),
+    Stage.training: ((4, 5), "training, evaluation, registry"),
+    Stage.serving: ((6,), "the online request path"),
+    Stage.monitoring: ((7,), "drift, alerts and feedback"),
+}
 ZONES_NAME = "offline-online"
 EMPTY_CAPTION = "No components yet: add them under components: (mlsd kinds lists the kinds)"
+
+
+def _caption(stage: Stage) -> str:
+    """A frame's caption: the steps its stage serves, named by the first one's section."""
+    numbers, what = BUILD_UP[stage]
+    which = f"Step {numbers[0]}" if len(numbers) == 1 else f"Steps {numbers[0]}-{numbers[-1]}"
+    return f"{which}, {STEPS[numbers[0] - 1].section}: {what}"
 
 
 def theme_of(design: Design, theme: str | None = None) -> style.Theme:
@@ -69,9 +79,9 @@ def build_up(design: Design, graph: Graph, theme: str | None = None) -> list[Pic
     """The frames of the build-up: frame k draws the first k stages the design has."""
     base = overview(design, graph, theme).options
     present = {cluster.stage for cluster in graph.clusters}
-    steps = [(stage, caption) for stage, caption in BUILD_UP if stage in present]
+    steps = [(info.stage.value, _caption(info.stage)) for info in STAGES if info.stage in present]
     if not steps:  # a draft without components: one frame, the overview with its hint
-        return [Picture("buildup/01-overview", graph, base)]
+        return [Picture("buildup/01-overview", graph, base, dpi=style.FRAME_DPI)]
     frames = []
     for number, (stage, caption) in enumerate(steps, start=1):
         later = frozenset(s for s, _ in steps[number:])
@@ -81,5 +91,6 @@ def build_up(design: Design, graph: Graph, theme: str | None = None) -> list[Pic
             hidden=later,
             caption=f"{number}/{len(steps)}  {caption}",
         )
-        frames.append(Picture(f"buildup/{number:02d}-{stage}", graph, options))
+        name = f"buildup/{number:02d}-{stage}"
+        frames.append(Picture(name, graph, options, dpi=style.FRAME_DPI))
     return frames

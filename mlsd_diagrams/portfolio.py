@@ -1,13 +1,17 @@
 """Build a folder of designs into a portfolio: every design rendered, plus a static site.
 
-The pipeline: skip the specs whose content hash (spec, templates, tool) is unchanged → load
-and validate the others (in this process, so ids are known and unique) → render them in
-parallel processes → remove designs that disappeared → write the site and the manifest.
-A broken spec is reported and never stops the others. Builds into one folder take turns
-(a build that waits says so, and gives up after MLSD_LOCK_TIMEOUT seconds, default 600).
-Workers end with the build: killed (`kill -9`), it takes its workers with it; SIGTERM ends
-it cleanly like Ctrl-C. A no-op rebuild imports neither pydantic nor `diagrams`: it reads
-bytes and compares hashes.
+The pipeline: skip the specs whose digest is unchanged (the spec's bytes, this package's
+code, icons and templates, the user's templates, the theme asked for and mlsd.toml) and whose
+files are all there → load and validate the others (in this process, so ids are known and
+unique) → render them in parallel worker processes (in this one for a single job) → remove
+the designs whose spec disappeared → write the site, the PDF book (typeset again only when
+what it shows changed) and the manifest. A broken spec is reported and never stops the
+others. Builds into one folder take turns (a build that waits says so, and gives up after
+MLSD_LOCK_TIMEOUT seconds, default 600). Workers end with the build: killed (`kill -9`), it
+takes its workers with it (lifetime.py: the kernel's parent-death signal on Linux, a thread
+watching the parent elsewhere); SIGTERM ends it cleanly like Ctrl-C. A no-op rebuild imports
+neither pydantic nor `diagrams` (tests/test_portfolio.py checks it with `-X importtime`): it
+hashes bytes and compares digests, and checks the manifest with the id pattern of ids.py.
 """
 
 from __future__ import annotations
@@ -33,6 +37,8 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .errors import MlsdError, RenderError, UsageError, printable
+from .formats import BY_NAME, DEFAULT_FORMATS
+from .ids import ID_PATTERN
 from .lifetime import die_with_parent, watch_parent
 from .load import spec_files
 from .render import site
@@ -329,7 +335,7 @@ def _render_one(
     job: _Job, output_dir: Path, settings: Settings, threads: int | None = None
 ) -> Outcome:
     """Render one design, its thumbnail and its page, published together (in a worker)."""
-    from .build import DEFAULT_FORMATS, render_design
+    from .build import render_design
 
     templates, theme, config = settings
     design_id = job.design.id
@@ -364,7 +370,8 @@ def _stage_site_files(
 
     design = job.design
     thumbnail = scratch / f"{design.id}-thumb.png"
-    thumbnail.write_bytes(site.thumbnail((scratch / f"{design.id}.png").read_bytes()))
+    overview = scratch / BY_NAME["png"].path(design.id)  # a default format: drawn already
+    thumbnail.write_bytes(site.thumbnail(overview.read_bytes()))
     spec = scratch / f"{design.id}.yaml"
     spec.write_bytes(Path(job.source).read_bytes())
     writeup = to_markdown(design, build_graph(design), None, templates)
@@ -419,7 +426,9 @@ def _write_site(
     real_folder(output_dir / "assets")
     for name in site.ASSETS:
         write_atomic(output_dir / "assets" / name, site.asset(name, templates))
-    texts = {card.id: _read_text(output_dir / card.id / f"{card.id}.md") for card in cards}
+    texts = {
+        card.id: _read_text(output_dir / card.id / BY_NAME["md"].path(card.id)) for card in cards
+    }
     write_atomic(output_dir / "assets" / SEARCH_INDEX, site.search_index(texts).encode("utf-8"))
     index = site.index_page(cards, templates, config, book)
     write_atomic(output_dir / "index.html", index.encode("utf-8"))
@@ -474,8 +483,7 @@ def _read_manifest(output_dir: Path) -> Manifest:
     return {key: entry for key, entry in designs.items() if _sound_entry(key, entry)}
 
 
-# The design id pattern of model.ID_PATTERN (not imported: a no-op build skips pydantic).
-_DESIGN_ID = re.compile(r"[a-z][a-z0-9_-]{0,62}")
+_DESIGN_ID = re.compile(ID_PATTERN)
 _FILE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)?")
 _CARD_FIELDS = frozenset(site.Card.__dataclass_fields__)
 

@@ -30,11 +30,10 @@ from .review_facts import (
     Facts,
     is_baseline,
 )
+from .stages import ONLINE
+from .steps import SECTIONS
 
-STEPS = (
-    "requirements", "framing", "data", "model", "evaluation",
-    "serving", "monitoring", "tradeoffs", "graph",
-)  # fmt: skip
+STEPS = (*SECTIONS, "tradeoffs", "graph")
 SEVERITIES = ("critical", "error", "warning")
 
 
@@ -466,7 +465,7 @@ def alerting(f: Facts) -> Iterator[Violation]:
 
 def feedback_loop(f: Facts) -> Iterator[Violation]:
     stages = {c.id: c.stage.value for c in f.design.components}
-    back = any(stages.get(s) in ("client", "serving", "monitoring") and stages.get(t) in ("data", "training")
+    back = any(stages.get(s) in ONLINE and stages.get(t) in ("data", "training")
                for s, t in f.edges)  # fmt: skip
     back = back or any(flow.kind.value == "feedback" for flow in f.design.flows)
     yield from _missing(not back, ("flows",),

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from .errors import UsageError
-from .model import ID_PATTERN
+from .ids import ID_PATTERN
 from .render.templating import environment, render_template
 from .resources import LIBRARY_DIR
 from .write import write_atomic

@@ -12,8 +12,9 @@ from pydantic import BaseModel, ValidationError
 
 from .catalog import suggest
 from .errors import Problem, SpecError, shown
+from .ids import ID_PATTERN
 from .load import Document, KeyPath, load_file
-from .model import ID_PATTERN, MAX_COMPONENTS, MAX_FLOWS, Design
+from .model import MAX_COMPONENTS, MAX_FLOWS, Design
 from .tradeoffs import TRADEOFFS, unknown_tradeoff_message
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 from .graph import STUB_PREFIX, Cluster, Edge, Graph, Stub
 from .model import Design
+from .stages import Stage
 
 
 @dataclass(frozen=True)
@@ -24,13 +25,17 @@ class View:
 
 
 DERIVED: tuple[View, ...] = (
-    View("data", "Data & features", frozenset({"data", "features"})),
-    View("training", "Training", frozenset({"training"})),
-    View("serving", "Serving (online request path)", frozenset({"client", "serving"})),
+    View("data", "Data & features", frozenset({Stage.data.value, Stage.features.value})),
+    View("training", "Training", frozenset({Stage.training.value})),
+    View(
+        "serving",
+        "Serving (online request path)",
+        frozenset({Stage.client.value, Stage.serving.value}),
+    ),
     View(
         "monitoring",
         "Monitoring & feedback",
-        frozenset({"monitoring"}),
+        frozenset({Stage.monitoring.value}),
         whole_flows=frozenset({"feedback"}),
     ),
 )

@@ -8,7 +8,8 @@ import yaml
 
 from mlsd_diagrams.catalog import kind_names
 from mlsd_diagrams.load import Document
-from mlsd_diagrams.model import Design, FlowKind, Stage
+from mlsd_diagrams.model import Design, FlowKind
+from mlsd_diagrams.stages import Stage
 from mlsd_diagrams.validate import validate
 
 WORDS = [

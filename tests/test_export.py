@@ -108,7 +108,7 @@ def drawn(dot_file: Path) -> dict[str, object]:
     groups: dict[str, list[tuple[str, str]]] = {"node": [], "edge": [], "cluster": []}
     graph_text = ""
     for group in root.iter(f"{SVG}g"):
-        texts = " ".join(t.text or "" for t in group.findall(f"{SVG}text"))
+        texts = " ".join(t.text or "" for t in group.iter(f"{SVG}text"))
         kind = group.get("class", "")
         if kind == "edge" and group.find(f"{SVG}path") is None:
             continue  # an invisible edge: layout scaffolding (stage order), not a flow
@@ -143,3 +143,80 @@ def test_exported_script_of_hostile_text_draws_what_render_draws(spec: Path, tmp
     assert exported["clusters"] == ours["clusters"]
     assert " ".join(design.title.split()) in exported["title"]
     assert sorted(exported["nodes"]) == sorted(c.id for c in design.components)
+
+
+@pytest.mark.parametrize("theme", ["dark", "whiteboard", "light"])
+def test_exported_script_draws_with_the_theme(spec_file, tmp_path: Path, theme: str):
+    """`mlsd render --theme dark -f py`: the script draws on the dark paper, in its inks."""
+    from click.testing import CliRunner
+
+    from mlsd_diagrams.cli import cli
+    from mlsd_diagrams.render.style import THEMES
+
+    out = tmp_path / "out"
+    args = ["render", str(spec_file()), "-o", str(out), "-f", "py", "--theme", theme]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    done = subprocess.run(
+        [sys.executable, "tiny.py", "svg"], cwd=out / "tiny", capture_output=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
+    root = ET.fromstring((out / "tiny" / "tiny.svg").read_bytes())
+    chosen = THEMES[theme]
+    graph = next(g for g in root.iter(f"{SVG}g") if g.get("class") == "graph")
+    paper = graph.find(f"{SVG}polygon")
+    assert paper is not None and paper.get("fill", "").upper() == chosen.graph["bgcolor"]
+    title = graph.find(f"{SVG}text")
+    assert title is not None and title.get("font-family") == chosen.font
+    assert title.get("fill", "").upper() == chosen.graph["fontcolor"]
+    clusters = {
+        (g.findtext(f"{SVG}title") or ""): g.find(f"{SVG}path")
+        for g in root.iter(f"{SVG}g")
+        if g.get("class") == "cluster"
+    }
+    serving = clusters["cluster_Serving"]
+    assert serving is not None
+    assert serving.get("stroke", "").upper() == chosen.stage_colors["serving"][1]
+    edge = next(g for g in root.iter(f"{SVG}g") if g.get("class") == "edge")
+    line = edge.find(f"{SVG}path")
+    assert line is not None and line.get("stroke", "").upper() == chosen.flow["request"]["color"]
+
+
+DESCRIBED = """\
+id: tiny
+title: Tiny design
+prompt: Design something tiny.
+components:
+  - {id: app, kind: client, label: App, stage: client}
+  - id: api
+    kind: prediction-service
+    label: API
+    stage: serving
+    description: 'Scores <b>"x"</b> \\N & \\G \\l; 50%  done'
+flows:
+  - {from: app, to: api, label: request, kind: request, step: 1}
+"""
+
+
+def _tooltips(svg: bytes) -> dict[str, str]:
+    """Each node's tooltip, by node name, as a browser shows it on hover."""
+    root = ET.fromstring(svg)
+    found = {}
+    for group in root.iter(f"{SVG}g"):
+        if group.get("class") == "node":
+            anchor = group.find(f".//{SVG}a")
+            if anchor is not None:
+                title = anchor.get("{http://www.w3.org/1999/xlink}title", "")
+                found[group.findtext(f"{SVG}title") or ""] = title
+    return found
+
+
+def test_a_component_s_description_is_its_tooltip_as_written(spec_file, tmp_path: Path):
+    out = tmp_path / "out"
+    render_file(spec_file(DESCRIBED), out, ("svg", "py"))
+    written = 'Scores <b>"x"</b> \\N & \\G \\l; 50% done'  # spaces joined as in labels
+    assert _tooltips((out / "tiny" / "tiny.svg").read_bytes()) == {"api": written}
+    done = subprocess.run(
+        [sys.executable, "tiny.py", "svg"], cwd=out / "tiny", capture_output=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
+    assert _tooltips((out / "tiny" / "tiny.svg").read_bytes()) == {"api": written}

@@ -16,16 +16,21 @@ import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import diagrams
 import graphviz
 
 from .. import catalog
-from ..graph import STAGE_TITLES, Cluster, Edge, Graph, Node
-from ..model import FlowKind, Stage
+from ..graph import Cluster, Edge, Graph, Node
+from ..model import FlowKind
+from ..stages import OFFLINE, ONLINE, TITLES, Stage, zone
 from . import style
 from .text import dot as dot_plain
-from .text import dot_html
+from .text import dot_html, dot_tooltip
+
+if TYPE_CHECKING:
+    from ..formats import TextJob
 
 
 @dataclass(frozen=True)
@@ -57,7 +62,7 @@ def to_dot(graph: Graph, options: Options = Options()) -> str:
     with _building(graph, options) as diagram:
         clusters = graph.clusters
         if options.online_first:
-            clusters = tuple(sorted(clusters, key=lambda c: _zone(c.stage) == "offline"))
+            clusters = tuple(sorted(clusters, key=lambda c: zone(c.stage) == "offline"))
         for cluster in clusters:
             _add_cluster(graph, cluster, options)
         for stub in graph.stubs:
@@ -76,7 +81,7 @@ def to_dot(graph: Graph, options: Options = Options()) -> str:
             constraint: bool | None
             if {edge.source, edge.target} & stubs:
                 constraint = True
-            elif options.rows and _zone(stages[edge.source]) != _zone(stages[edge.target]):
+            elif options.rows and zone(stages[edge.source]) != zone(stages[edge.target]):
                 constraint = False
             else:
                 constraint = None if shapes_layout(edge, stages) else False
@@ -84,6 +89,11 @@ def to_dot(graph: Graph, options: Options = Options()) -> str:
         if options.ordered:
             _add_stage_order(diagram, graph)
         return diagram.dot.source
+
+
+def text(job: TextJob) -> str:
+    """The `dot` format: the overview's DOT source, as laid out for the images."""
+    return job.source
 
 
 def _add_stage_order(diagram: diagrams.Diagram, graph: Graph) -> None:
@@ -127,10 +137,6 @@ def _building(graph: Graph, options: Options) -> Iterator[diagrams.Diagram]:
 ZONES_CAPTION = "offline (batch, hours) vs online (per request, milliseconds)"
 
 
-def _zone(stage: str) -> str:
-    return "offline" if stage in OFFLINE else "online"
-
-
 def _named_cluster(title: str, name: str, attrs: dict[str, str]) -> diagrams.Cluster:
     group = diagrams.Cluster(_text(title), graph_attr=attrs)
     # mingrammer names a cluster after its label; two equal labels would merge into one box.
@@ -144,9 +150,9 @@ def _add_cluster(graph: Graph, cluster: Cluster, options: Options) -> None:
     fill, pen = theme.stage_colors[cluster.stage]
     title = cluster.title
     if options.zones:  # the same layout, coloured by zone instead of by stage
-        zone = _zone(cluster.stage)
-        fill, pen = theme.zones[zone]
-        title = f"{title} ({zone})"
+        where = zone(cluster.stage)
+        fill, pen = theme.zones[where]
+        title = f"{title} ({where})"
     attrs = {**theme.cluster, "bgcolor": fill, "pencolor": pen}
     hidden = cluster.stage in options.hidden
     if hidden:
@@ -160,7 +166,15 @@ def _add_cluster(graph: Graph, cluster: Cluster, options: Options) -> None:
 
 def _add_node(node: Node, theme: style.Theme, hidden: bool) -> None:
     label = _node_label(node.label, node.kind, theme)
-    diagrams.Node(label, nodeid=node.id, **({"style": "invis"} if hidden else {}))
+    attrs = {"style": "invis"} if hidden else {}
+    if node.description:  # shown on hover in the SVG (and the site)
+        attrs["tooltip"] = tooltip(node.description)
+    diagrams.Node(label, nodeid=node.id, **attrs)
+
+
+def tooltip(text: str) -> str:
+    """User text for a node's tooltip: one line, never read as HTML or as escapes."""
+    return graphviz.nohtml(dot_tooltip(" ".join(text.split())))
 
 
 def _node_label(label: str, kind: str, theme: style.Theme) -> str:
@@ -238,7 +252,7 @@ def _add_stub(
     diagram: diagrams.Diagram, stub_id: str, label: str, stage: str, theme: style.Theme
 ) -> None:
     """A component outside the view: a small dashed box with its name and stage."""
-    text = "\\n".join([_wrapped(label, style.LABEL_WRAP), _text(f"({STAGE_TITLES[Stage(stage)]})")])
+    text = "\\n".join([_wrapped(label, style.LABEL_WRAP), _text(f"({TITLES[Stage(stage)]})")])
     diagram.dot.node(
         stub_id,
         label=graphviz.nohtml(text),
@@ -302,10 +316,6 @@ def _flow_sample(kind: str, theme: style.Theme) -> str:
         f'BORDER="{width}" COLOR="{attrs["color"]}"{dashes}></TD>'
     )
     return f'{line}<TD ALIGN="LEFT">{kind}</TD>'
-
-
-OFFLINE = frozenset({"data", "features", "training"})
-ONLINE = frozenset({"client", "serving", "monitoring"})
 
 
 def shapes_layout(edge: Edge, stages: dict[str, str]) -> bool:

@@ -20,11 +20,15 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import catalog
 from ..graph import Edge, Graph, Node
 from .layout import Box, Layout, PlacedCluster, PlacedEdge, PlacedNode, Point, Text, curve_points
 from .style import ICON_SIZE, STAGE_COLORS
+
+if TYPE_CHECKING:
+    from ..formats import TextJob
 
 SOURCE = "https://github.com/mlsd-diagrams"
 UPDATED = 1_704_067_200_000  # a fixed "last edited" (2024-01-01, epoch ms): no clock in outputs
@@ -39,6 +43,13 @@ FRAME_INK = "#bbb"  # Excalidraw draws frames in its own grey whatever the colou
 ARROW_WIDTH = {"bold": 4}  # Excalidraw's "extra bold"; every other flow is 2 ("bold")
 ARROW_STROKE = {"dashed": "dashed", "dotted": "dotted"}
 _BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+def text(job: TextJob) -> str:
+    """The `excalidraw` format: the overview's scene, as `dot` laid it out for the images."""
+    if job.layout is None:
+        raise ValueError("the excalidraw format needs the overview's layout")
+    return to_excalidraw(job.graph, job.layout, stage_colors=job.theme.stage_colors)
 
 
 def to_excalidraw(

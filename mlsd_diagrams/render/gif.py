@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PIL import Image, ImageColor
+
+if TYPE_CHECKING:
+    from .style import Theme
 
 FRAME_MS = 1600
 LAST_FRAME_MS = 4000
 MAX_WIDTH = 2600  # pixels: frames wider than this are shrunk (their labels are 12 px at 1:1,
 # style.for_frames), so only a picture of over 3,900 pt shows labels under 12 px
+
+
+def animation(frames: list[Path], target: Path, theme: Theme) -> None:
+    """The `gif` format's last step: the drawn frames as one GIF on the theme's paper."""
+    animate(frames, target, background=theme.graph["bgcolor"])
 
 
 def animate(frames: list[Path], target: Path, background: str = "#FFFFFF") -> None:

@@ -19,6 +19,9 @@ import shutil
 import signal
 import subprocess
 import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 
@@ -80,9 +83,10 @@ def dot_version(dot: str) -> tuple[int, ...]:
     return tuple(int(part) for part in match.groups() if part is not None)
 
 
-def timeout_seconds() -> float:
-    """The layout's time budget: MLSD_DOT_TIMEOUT seconds if set, else 60."""
-    value = os.environ.get(TIMEOUT_VARIABLE, "").strip()
+def timeout_seconds(environ: Mapping[str, str] = os.environ) -> float:
+    """The layout's time budget: MLSD_DOT_TIMEOUT seconds if set, else 60. Read once by the
+    edge that starts the work (a render, `mlsd check`), which passes it down."""
+    value = environ.get(TIMEOUT_VARIABLE, "").strip()
     if not value:
         return TIMEOUT_SECONDS
     try:
@@ -136,6 +140,21 @@ def cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+# The budget of the `dot` runs a caller does not pass one to (a picture's trial layouts in
+# arrange.py, check's layouts): set by the edge for what it runs (`time_budget`), else 60 s.
+_BUDGET: ContextVar[float] = ContextVar("dot_time_budget", default=TIMEOUT_SECONDS)
+
+
+@contextmanager
+def time_budget(seconds: float) -> Iterator[None]:
+    """Every `dot` run started in this context without a timeout of its own takes `seconds`."""
+    token = _BUDGET.set(seconds)
+    try:
+        yield
+    finally:
+        _BUDGET.reset(token)
+
+
 def run_dot(
     source: str,
     outputs: dict[str, Path],
@@ -158,7 +177,7 @@ def run_dot(
         command += [f"-T{RENDERERS[fmt]}", f"-o{path}"]
     if layout:
         command.append("-Tjson")
-    budget = timeout or timeout_seconds()
+    budget = timeout if timeout is not None else _BUDGET.get()
     done = _run(command, source.encode("utf-8"), budget, "`dot`", batch)
     if done.returncode == 0:
         return done.stdout

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextvars import copy_context
 from dataclasses import dataclass
 
 from .. import catalog
@@ -110,7 +111,9 @@ def lay_out_many(sources: list[str], workers: int = 1) -> list[Layout | None]:
     if workers <= 1 or len(sources) <= 1:
         return [_lay_out_or_none(source) for source in sources]
     with ThreadPoolExecutor(min(workers, len(sources))) as pool:
-        return list(pool.map(_lay_out_or_none, sources))
+        # each in a copy of this context: the time budget (graphviz.time_budget) holds there too
+        runs = [pool.submit(copy_context().run, _lay_out_or_none, source) for source in sources]
+        return [run.result() for run in runs]
 
 
 def _lay_out_or_none(source: str) -> Layout | None:

@@ -9,20 +9,35 @@ from __future__ import annotations
 
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import catalog
 from ..graph import Graph
 from . import style
-from .dot import edge_label_lines, plain_lines, shapes_layout
+from .dot import edge_label_lines, plain_lines, shapes_layout, tooltip
 from .templating import environment, render_template
 from .text import dot
 
+if TYPE_CHECKING:
+    from ..formats import TextJob
+
 TEMPLATE = "diagram.py.j2"
+ICONS = "icons"  # the script's folder of bundled icons, beside it
 
 
-def to_python(graph: Graph, templates: Path | None = None) -> str:
-    return render_template(environment(templates), TEMPLATE, _context(graph))
+def text(job: TextJob) -> str:
+    """The `py` format: the diagram as a standalone script."""
+    return to_python(job.graph, job.templates, job.theme)
+
+
+def companions(graph: Graph) -> list[tuple[str, Path]]:
+    """The files the script needs beside it: our icons, in `icons/`."""
+    return [(f"{ICONS}/{icon.name}", icon) for icon in bundled_icons(graph)]
+
+
+def to_python(graph: Graph, templates: Path | None = None, theme: style.Theme = style.LIGHT) -> str:
+    """The script, drawing in `theme`'s paper, inks and fonts."""
+    return render_template(environment(templates), TEMPLATE, _context(graph, theme))
 
 
 def bundled_icons(graph: Graph) -> list[Path]:
@@ -32,7 +47,12 @@ def bundled_icons(graph: Graph) -> list[Path]:
     return [path for ref in refs if (path := catalog.icon_file(ref)) is not None]
 
 
-def _context(graph: Graph) -> dict[str, Any]:
+# The node attributes a theme sets that the script's icon nodes take: its fonts and ink (the
+# rest of the theme's node table shapes `mlsd render`'s HTML-like labels, not icon nodes).
+NODE_FONT = ("fontname", "fontsize", "fontcolor")
+
+
+def _context(graph: Graph, theme: style.Theme) -> dict[str, Any]:
     imports: dict[str, set[str]] = defaultdict(set)
     nodes: list[dict[str, Any]] = []  # a template context: the node and its strings
     for node in graph.nodes:
@@ -44,7 +64,10 @@ def _context(graph: Graph) -> dict[str, Any]:
             imports[module].add(class_name)
             icon = None
         label = _label(node.label, style.LABEL_WRAP)
-        nodes.append({"node": node, "label": label, "class_name": class_name, "icon": icon})
+        hover = tooltip(node.description) if node.description else None
+        nodes.append(
+            {"node": node, "label": label, "class_name": class_name, "icon": icon, "tooltip": hover}
+        )
     stages = {node.id: node.stage for node in graph.nodes}
     edges = [
         {
@@ -57,10 +80,12 @@ def _context(graph: Graph) -> dict[str, Any]:
     return {
         "graph": graph,
         "title": dot(" ".join(graph.title.split())),
-        "graph_attrs": {**style.GRAPH, "rankdir": "LR"},
-        "cluster_attrs": style.CLUSTER,
-        "stage_colors": style.STAGE_COLORS,
-        "flow_styles": style.FLOW,
+        "graph_attrs": {**theme.graph, "rankdir": "LR"},
+        "node_attrs": {key: theme.node[key] for key in NODE_FONT if key in theme.node},
+        "edge_attrs": theme.edge,
+        "cluster_attrs": theme.cluster,
+        "stage_colors": theme.stage_colors,
+        "flow_styles": theme.flow,
         "imports": {module: sorted(names) for module, names in sorted(imports.items())},
         "nodes": {item["node"].id: item for item in nodes},
         "edges": edges,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from ..graph import Edge
+from ..themes import THEME_NAMES
 
 FONT = "DejaVu Sans"
 
@@ -220,9 +221,10 @@ WHITEBOARD = _themed(
     pen_scale=1.3,
 )
 
-THEMES: dict[str, Theme] = {theme.name: theme for theme in (LIGHT, DARK, WHITEBOARD)}
+_DRAWN = {theme.name: theme for theme in (LIGHT, DARK, WHITEBOARD)}
+THEMES: dict[str, Theme] = {name: _DRAWN[name] for name in THEME_NAMES}  # one per name
 
-FRAME_DPI = 48  # the build-up's frames are drawn at half the screen resolution (build.py)
+FRAME_DPI = 48  # the build-up's frames are drawn at half the screen resolution (pictures.py)
 READABLE_PX = 12  # the smallest label a frame of the GIF may show, in its own pixels
 FRAME_FONT_SIZE = str(round(READABLE_PX * 72 / FRAME_DPI))  # 18 pt: 12 px at 48 dpi
 

@@ -31,3 +31,8 @@ def _data_uri(ref: str) -> str:
     if path is None:
         raise RenderError(f"icon '{ref}' is missing; reinstall mlsd-diagrams")
     return "data:image/png;base64," + base64.b64encode(Path(path).read_bytes()).decode("ascii")
+
+
+def finish(svg: bytes) -> bytes:
+    """A drawn SVG file's bytes, self-contained (the `svg` format's last step)."""
+    return self_contained(svg.decode("utf-8")).encode("utf-8")

@@ -17,6 +17,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from ..errors import RenderError, UsageError
 from ..resources import TEMPLATES_DIR
+from ..steps import STEPS
 from . import text
 from .limits import BoundedSandbox, bounded
 
@@ -45,6 +46,7 @@ def environment(user_dir: Path | None = None) -> SandboxedEnvironment:
         pyblock=text.py_block,
         count=_count,
     )
+    env.globals["steps"] = STEPS  # the 7 steps of the framework: number, section, title
     return env
 
 

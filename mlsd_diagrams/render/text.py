@@ -62,6 +62,13 @@ def dot(text: str) -> str:
     return _dot_escapes(text.replace("&", "&amp;"))
 
 
+def dot_tooltip(text: str) -> str:
+    """Text for a DOT tooltip, shown as written. Graphviz reads a tooltip's escapes twice
+    (`\\N`, `\\G`, `\\l`... and `\\\\` each time; entities are decoded first, so `&#92;`
+    is no way out): a backslash is written as four."""
+    return text.replace("&", "&amp;").replace("\\", "\\" * 4)
+
+
 def dot_html(text: str) -> str:
     """Text inside an HTML-like DOT label, drawn as written: markup and escapes disarmed."""
     return _dot_escapes(html.escape(text))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..capacity import capacity
 from ..estimates import estimates, format_count, format_duration, format_share
@@ -15,7 +15,19 @@ from . import style
 from .mermaid import charts, to_mermaid
 from .templating import environment, render_template
 
+if TYPE_CHECKING:
+    from ..formats import TextJob
+
 TEMPLATE = "writeup.md.j2"
+
+
+def text(job: TextJob) -> str:
+    """The `md` format: the write-up, its picture the overview's PNG (its SVG when only the
+    SVG is written)."""
+    formats, design_id = job.formats, job.design.id
+    svg_only = "svg" in formats and "png" not in formats
+    image = f"{design_id}.svg" if svg_only else f"{design_id}.png"
+    return to_markdown(job.design, job.graph, image, job.templates)
 
 
 def to_markdown(
