@@ -25,3 +25,29 @@ def test_the_parent_watch_ends_a_process_whose_parent_is_gone():
 def test_the_death_signal_is_set_on_linux():
     if sys.platform.startswith("linux"):
         assert die_with_parent(0)  # signal 0: set, then cleared again
+
+
+def test_ctrl_c_in_a_layout_search_starts_no_more_layouts(monkeypatch):
+    """The candidates of a picture are laid out a few at a time; after Ctrl-C the ones not
+    started never start (a build's worker would otherwise lay out dozens more first)."""
+    import threading
+    import time
+
+    import pytest
+
+    from mlsd_diagrams.render import layout
+
+    started, lock = [], threading.Lock()
+
+    def lay_out(source: str) -> None:
+        with lock:
+            started.append(source)
+        if source == "0":
+            raise KeyboardInterrupt
+        time.sleep(0.05)
+
+    monkeypatch.setattr(layout, "_lay_out_or_none", lay_out)
+    sources = [str(n) for n in range(40)]
+    with pytest.raises(KeyboardInterrupt):
+        layout.lay_out_many(sources, workers=2)
+    assert len(started) < 10, f"{len(started)} of 40 layouts started after the interrupt"

@@ -110,10 +110,13 @@ def lay_out_many(sources: list[str], workers: int = 1) -> list[Layout | None]:
     Graphviz 2.43 crashes on the second one that has images.)"""
     if workers <= 1 or len(sources) <= 1:
         return [_lay_out_or_none(source) for source in sources]
-    with ThreadPoolExecutor(min(workers, len(sources))) as pool:
+    pool = ThreadPoolExecutor(min(workers, len(sources)))
+    try:
         # each in a copy of this context: the time budget (graphviz.time_budget) holds there too
         runs = [pool.submit(copy_context().run, _lay_out_or_none, source) for source in sources]
         return [run.result() for run in runs]
+    finally:  # at once on Ctrl-C: the layouts not started never start (those under way end)
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _lay_out_or_none(source: str) -> Layout | None:
