@@ -53,7 +53,7 @@ demo: setup
 	$(BIN)/mlsd build designs -o output
 
 test: setup test-deps
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --durations=20
 	$(BIN)/ruff check mlsd_diagrams tests bench tools
 	$(BIN)/mypy
 

@@ -21,6 +21,8 @@ read as well.
 A layout costs one `dot -Tjson` call (~15 ms, one per core at a time) plus measuring; only
 the winner is drawn.
 Same graph, same choice: the candidates are tried in a fixed order and ties keep the first.
+The choice is kept on disk (cache.py), so a picture drawn before is not searched again;
+`sketching` (serve's quick pass) reuses the choice of a graph of the same shape instead.
 """
 
 from __future__ import annotations

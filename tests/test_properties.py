@@ -231,6 +231,7 @@ _ALLOWED_ATTRIBUTES = (
     | {key for flow in style.FLOW.values() for key in flow}
     | {"label", "rankdir", "shape", "bgcolor", "pencolor", "constraint", "color"}
     | {"margin", "minlen", "weight"}  # connectors, and the invisible stage-order edges
+    | {"tooltip"}  # a component's description (checked in check_dot)
 )
 LINK = "_link_"  # a flow drawn as two short arrows to and from connectors (arrange.py)
 
@@ -274,6 +275,8 @@ def check_dot(source: str, graph: Graph) -> None:
         assert cluster == f"cluster_{nodes[node_id].stage}"
         assert attrs["label"][0] == "html"
         assert squeezed(html_label_text(attrs["label"][1])) == squeezed(nodes[node_id].label)
+        # a tooltip is the component's description, and only that
+        assert ("tooltip" in attrs) == bool(nodes[node_id].description), node_id
     flows = drawn_flows(dot)
     assert [(a, b) for a, b, _ in flows] == [(e.source, e.target) for e in graph.edges]
     for (_, _, attrs), edge in zip(flows, graph.edges, strict=True):
@@ -308,13 +311,14 @@ def check_picture(source: str, graph: Graph) -> None:
 
 
 def dot_skeleton(source: str) -> list[tuple[str, str]]:
-    """The tokens, with the graph name and every label value masked."""
+    """The tokens, with the graph name and every label and tooltip value masked."""
     tokens = dot_tokens(source)
     if tokens[1] != ("punct", "{"):
         tokens[1] = ("name", "")
     for at in range(2, len(tokens)):
-        if tokens[at - 2] == ("id", "label") and tokens[at - 1] == ("punct", "="):
-            tokens[at] = ("label", "")
+        key = tokens[at - 2]
+        if key in (("id", "label"), ("id", "tooltip")) and tokens[at - 1] == ("punct", "="):
+            tokens[at] = (key[1], "")
     return tokens
 
 
