@@ -117,12 +117,13 @@ def arranged(graph: Graph, options: Options, whole: bool = True) -> Options:
             chosen = _search(graph, options, whole)
             if chosen is None:  # no Graphviz to measure with: nothing learnt to keep
                 chosen = options
-            else:
-                disk_cache.store(stored, _changes(options, chosen))
+            else:  # kept for this picture, and as the last choice for its shape
+                changes = _changes(options, chosen)
+                disk_cache.store(stored, changes)
+                disk_cache.store(_stored_shape(graph, whole), changes)
         if len(_CHOSEN) >= CACHE_SIZE:
             _CHOSEN.pop(next(iter(_CHOSEN)))
         _CHOSEN[key] = chosen
-        disk_cache.store(_stored_shape(graph, whole), _changes(options, chosen))
     return _CHOSEN[key]
 
 
