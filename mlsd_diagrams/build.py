@@ -16,6 +16,7 @@ import tempfile
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,23 @@ class Rendered:
     files: tuple[Path, ...]
 
 
+@dataclass(frozen=True)
+class Made:
+    """What a render made that the files staged beside it reuse (the portfolio's page and
+    chapter: see `render_design`'s `extras`): the design's graph, and its write-up without the
+    picture line (a page shows the pictures itself), rendered once for all of them."""
+
+    design: Design
+    graph: Graph
+    templates: Path | None
+
+    @cached_property
+    def writeup(self) -> str:
+        from .render.writeup import to_markdown
+
+        return to_markdown(self.design, self.graph, None, self.templates)
+
+
 def render_file(
     path: Path,
     output_dir: Path,
@@ -62,15 +80,16 @@ def render_design(
     templates: Path | None = None,
     *,
     theme: str | None = None,
-    extras: Callable[[Path], list[Path]] | None = None,
+    extras: Callable[[Path, Made], list[Path]] | None = None,
     threads: int | None = None,
     dot_timeout: float | None = None,
 ) -> Rendered:
     """Render every format of `design` into `output_dir/<id>/`, drawn with `theme` (else the
-    spec's); `extras(scratch)` may stage more files beside them (the portfolio's thumbnail
-    and page), published with them. The pictures' `dot` runs go `threads` at a time (by
-    default one per core): they are independent processes. Each `dot` run may take
-    `dot_timeout` seconds (by default MLSD_DOT_TIMEOUT's, read here once, else 60)."""
+    spec's); `extras(scratch, made)` may stage more files beside them from what the render
+    made (the portfolio's thumbnail and page), published with them. The pictures' `dot` runs
+    go `threads` at a time (by default one per core): they are independent processes. Each
+    `dot` run may take `dot_timeout` seconds (by default MLSD_DOT_TIMEOUT's, read here once,
+    else 60)."""
     budget = timeout_seconds() if dot_timeout is None else dot_timeout
     with time_budget(budget):  # the trial layouts of each picture (arrange.py) too
         return _render(design, output_dir, formats, templates, theme, extras, threads, budget)
@@ -82,7 +101,7 @@ def _render(
     formats: tuple[str, ...],
     templates: Path | None,
     theme: str | None,
-    extras: Callable[[Path], list[Path]] | None,
+    extras: Callable[[Path, Made], list[Path]] | None,
     threads: int | None,
     budget: float,
 ) -> Rendered:
@@ -113,10 +132,11 @@ def _render(
                 finally:
                     batch.stop()
                     pool.shutdown(cancel_futures=True)
+            made = Made(design, graph, templates)
             for fmt in chosen(formats, "answer"):  # typeset from the pictures staged above
                 answer = scratch / fmt.path(design.id)
-                staged.append(_stage_answer(design, graph, formats, (templates, theme), answer))
-            staged += extras(scratch) if extras else []
+                staged.append(_stage_answer(made, formats, theme, answer))
+            staged += extras(scratch, made) if extras else []
             # publish: move the finished files into place, one atomic rename each
             files = [_publish(path, target, path.relative_to(scratch)) for path in staged]
             _prune(target, files, formats)
@@ -240,19 +260,12 @@ def _draw(
     return list(outputs.values())
 
 
-def _stage_answer(
-    design: Design,
-    graph: Graph,
-    formats: tuple[str, ...],
-    settings: tuple[Path | None, str | None],
-    answer: Path,
-) -> Path:
+def _stage_answer(made: Made, formats: tuple[str, ...], theme: str | None, answer: Path) -> Path:
     """The whole answer typeset as a PDF, its diagrams read from the staged SVG files (drawn
     into a folder that is not published when the SVG formats were not asked for)."""
     from .render import paged, site
-    from .render.writeup import to_markdown
 
-    templates, theme = settings
+    design, graph, templates = made.design, made.graph, made.templates
     scratch = pictures_folder = answer.parent
     if "svg" not in formats or "views" not in formats:
         pictures_folder = scratch / ".answer-pictures"
@@ -260,9 +273,10 @@ def _stage_answer(
         for picture in [main, *pictures.view_pictures(design, graph, theme)]:
             (pictures_folder / picture.name).parent.mkdir(parents=True, exist_ok=True)
             _draw(picture, ("svg",), pictures_folder, Batch())
-    writeup = to_markdown(design, graph, None, templates)
     card = site.Card.of(design)
-    chapter = site.chapter_html(card, writeup, site.view_links(design), design.source, templates)
+    chapter = site.chapter_html(
+        card, made.writeup, site.view_links(design), design.source, templates
+    )
     answer.write_bytes(paged.answer_pdf(card, chapter, pictures_folder, templates))
     return answer
 

@@ -46,6 +46,7 @@ from .resources import TEMPLATES_DIR
 from .write import clean_own, clean_stale, locked, output_folder, real_folder, write_atomic
 
 if TYPE_CHECKING:
+    from .build import Made
     from .model import Design
 
 Manifest = dict[str, dict[str, Any]]
@@ -361,20 +362,17 @@ def _render_one(
 
 
 def _stage_site_files(
-    job: _Job, templates: Path | None, config: site.SiteConfig, scratch: Path
+    job: _Job, templates: Path | None, config: site.SiteConfig, scratch: Path, made: Made
 ) -> list[Path]:
     """The thumbnail, the spec and the HTML page of a design, and its chapter of the book,
-    staged beside its other files."""
-    from .graph import build_graph
-    from .render.writeup import to_markdown
-
-    design = job.design
+    staged beside its other files; the page and the chapter show the write-up the render
+    made."""
+    design, writeup = job.design, made.writeup
     thumbnail = scratch / f"{design.id}-thumb.png"
     overview = scratch / BY_NAME["png"].path(design.id)  # a default format: drawn already
     thumbnail.write_bytes(site.thumbnail(overview.read_bytes()))
     spec = scratch / f"{design.id}.yaml"
     spec.write_bytes(Path(job.source).read_bytes())
-    writeup = to_markdown(design, build_graph(design), None, templates)
     page = scratch / "index.html"
     card, views = site.Card.of(design), site.view_links(design)
     html = site.design_page(card, writeup, templates, views, config=config, source=design.source)

@@ -233,3 +233,42 @@ def test_a_no_op_rebuild_loads_neither_pydantic_nor_the_diagram_code(tmp_path: P
     loaded = set(re.findall(r"\|\s+([\w.]+)$", again.stderr, re.MULTILINE))
     assert loaded & {"pydantic", "diagrams", "PIL", "mlsd_diagrams.model"} == set()
     assert "mlsd_diagrams.portfolio" in loaded  # the check reads the real import list
+
+
+def test_a_design_page_reuses_the_graph_write_up_and_chapter_its_render_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """One design built in-process: the graph is built once, and the write-up without its
+    picture line and the chapter are made once, for the page and the book's chapter (the
+    markdown file's own write-up, which links its picture, is the only other one)."""
+    from mlsd_diagrams import build, graph
+    from mlsd_diagrams.render import site, writeup
+
+    calls: dict[str, list[object]] = {"graph": [], "writeup": [], "chapter": []}
+    build_graph, to_markdown = graph.build_graph, writeup.to_markdown
+    chapter_html = site.chapter_html
+
+    def counted_graph(design):
+        calls["graph"].append(design.id)
+        return build_graph(design)
+
+    def counted_markdown(design, graph, image, templates=None):
+        calls["writeup"].append(image)
+        return to_markdown(design, graph, image, templates)
+
+    def counted_chapter(*args, **kwargs):
+        calls["chapter"].append(args[0].id)
+        return chapter_html(*args, **kwargs)
+
+    monkeypatch.setattr(graph, "build_graph", counted_graph)
+    monkeypatch.setattr(build, "build_graph", counted_graph)
+    monkeypatch.setattr(writeup, "to_markdown", counted_markdown)
+    monkeypatch.setattr(site, "chapter_html", counted_chapter)
+    out = tmp_path / "out"
+    summary = build_portfolio(copy_designs(tmp_path / "one", ["visual-search"]), out, jobs=1)
+    assert statuses(summary) == {"visual-search": "built"}
+    assert calls["graph"] == ["visual-search"]
+    assert sorted(calls["writeup"], key=str) == [None, "visual-search.png"]
+    assert calls["chapter"] == ["visual-search"]
+    chapter = (out / "visual-search" / "chapter.html").read_text(encoding="utf-8")
+    assert "visual-search.png" not in chapter and "<h2" in chapter
