@@ -48,7 +48,7 @@ from .errors import (
 from .graph import Graph
 from .render.dot import ZONES_CAPTION, Options, shapes_layout, to_dot
 from .render.graphviz import cores, dot_version, find_dot
-from .render.layout import Layout, lay_out_many
+from .render.layout import Layout, engine, lay_out_many
 
 GOALS = Thresholds()
 # the spacings (style.SPACINGS) tried for a picture of the whole design, and for a view
@@ -106,9 +106,9 @@ def arranged(graph: Graph, options: Options, whole: bool = True) -> Options:
     """`options` with the connectors and placement of the candidate that reads best;
     `whole` for a picture of the whole design (held to the overview's goals), else a view.
     Remembered per DOT source: the overview, its views and its frames ask for it in turn."""
-    key = (to_dot(graph, options), whole)
+    key = (engine().name, to_dot(graph, options), whole)
     if key not in _CHOSEN:
-        stored = _stored(*key)
+        stored = _stored(*key[1:])
         chosen = _recall(graph, options, whole, disk_cache.read(stored))
         if chosen is None and _SKETCHING.get():
             shaped = disk_cache.read(_stored_shape(graph, whole))
@@ -153,18 +153,20 @@ def _stored_shape(graph: Graph, whole: bool) -> Path | None:
 
 CACHE_SIZE = 64  # choices remembered in memory; every choice is also kept on disk (cache.py)
 SEARCHED_NODES = 2 * GOALS.max_nodes
-_CHOSEN: dict[tuple[str, bool], Options] = {}
+_CHOSEN: dict[tuple[str, str, bool], Options] = {}
 _SKETCHING: ContextVar[bool] = ContextVar("sketching", default=False)
 
 
 def _stored(source: str, whole: bool, kind: str = "layouts") -> Path | None:
     """Where the choice for `source` is kept on disk: it depends on the picture's DOT, this
-    code and the version of `dot` (another version may lay out otherwise)."""
+    code, the engine that lays it out and the version of `dot` (another version may lay out
+    otherwise)."""
     try:
         version = dot_version(find_dot())
     except MlsdError:  # no Graphviz: nothing to search with, nothing to remember
         return None
-    return disk_cache.entry(kind, repr((disk_cache.code_version(), version, source, whole)), "json")
+    key = (disk_cache.code_version(), engine().name, version, source, whole)
+    return disk_cache.entry(kind, repr(key), "json")
 
 
 def _changes(options: Options, chosen: Options) -> bytes:

@@ -15,12 +15,13 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextvars import copy_context
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
-from . import catalog, pictures
+from . import pictures
 from .errors import RenderError, shown
 from .formats import BY_NAME, DEFAULT_FORMATS, TextJob, chosen, function
 from .graph import Graph, build_graph
@@ -28,7 +29,8 @@ from .ids import ID_PATTERN
 from .model import Design
 from .pictures import Picture
 from .render.dot import to_dot
-from .render.graphviz import Batch, checked_dot, cores, run_dot, time_budget, timeout_seconds
+from .render.graphviz import Batch, checked_dot, cores, time_budget, timeout_seconds
+from .render.layout import engine
 from .validate import load_design
 from .write import clean_stale, output_folder, real_folder, refuse_link, temp_prefix
 
@@ -92,7 +94,7 @@ def render_design(
     else 60)."""
     budget = timeout_seconds() if dot_timeout is None else dot_timeout
     with time_budget(budget):  # the trial layouts of each picture (arrange.py) too
-        return _render(design, output_dir, formats, templates, theme, extras, threads, budget)
+        return _render(design, output_dir, formats, templates, theme, extras, threads)
 
 
 def _render(
@@ -103,7 +105,6 @@ def _render(
     theme: str | None,
     extras: Callable[[Path, Made], list[Path]] | None,
     threads: int | None,
-    budget: float,
 ) -> Rendered:
     target = _design_folder(output_dir, design.id)
     # graph: the plain, deterministic graph of the design, and its DOT source
@@ -124,10 +125,8 @@ def _render(
             workers = threads or cores()
             with ThreadPoolExecutor(workers) if workers > 1 else _Inline() as pool:
                 try:
-                    drawing = _start_pictures(
-                        design, graph, formats, theme, scratch, pool, (batch, budget)
-                    )
-                    staged = _stage(job, texts, scratch, budget)
+                    drawing = _start_pictures(design, graph, formats, theme, scratch, pool, batch)
+                    staged = _stage(job, texts, scratch)
                     staged += _finish_pictures(design, theme, scratch, drawing)
                 finally:
                     batch.stop()
@@ -145,7 +144,7 @@ def _render(
     return Rendered(design.id, tuple(files))
 
 
-def _stage(job: TextJob, texts: dict[str, str], scratch: Path, timeout: float) -> list[Path]:
+def _stage(job: TextJob, texts: dict[str, str], scratch: Path) -> list[Path]:
     """The single files of the overview: its images, then its texts, then their companions
     (the script's icons). The views, the build-up and the answer are staged apart."""
     single = [fmt for fmt in chosen(job.formats) if fmt.kind in ("image", "text")]
@@ -154,12 +153,9 @@ def _stage(job: TextJob, texts: dict[str, str], scratch: Path, timeout: float) -
     images = {fmt.name: staged[fmt.name] for fmt in single if fmt.kind == "image"}
     laid_out = any(fmt.kind == "text" and fmt.laid_out for fmt in single)
     if images or laid_out:
-        icons = catalog.icon_search_path()
-        layout = run_dot(job.source, images, icons, timeout, layout=laid_out)
+        layout = engine().draw(job.source, images, layout=laid_out)
     if laid_out:
-        from .render.layout import parse_layout
-
-        texts = {**texts, **_texts(replace(job, layout=parse_layout(layout)), laid_out=True)}
+        texts = {**texts, **_texts(replace(job, layout=layout), laid_out=True)}
     _finish_images(staged)
     for name, text in texts.items():
         staged[name].write_text(text, encoding="utf-8")
@@ -204,7 +200,7 @@ def _start_pictures(
     theme: str | None,
     scratch: Path,
     pool: ThreadPoolExecutor,
-    runs: tuple[Batch, float],
+    batch: Batch,
 ) -> _Drawing:
     """Start drawing the pictures of every `pictures` format (views, build-up frames)."""
     made: dict[str, list[Picture]] = {}
@@ -215,15 +211,12 @@ def _start_pictures(
     # interrupt must not bring back a scratch folder that was already removed
     for picture in (picture for listed in made.values() for picture in listed):
         (scratch / picture.name).parent.mkdir(exist_ok=True)
-    return _Drawing(
-        {
-            name: [
-                pool.submit(_draw, picture, BY_NAME[name].picture_formats, scratch, *runs)
-                for picture in listed
-            ]
-            for name, listed in made.items()
-        }
-    )
+    # each drawn in a copy of this context: the engine and the render's time budget hold there
+    files: dict[str, list[Future[list[Path]]]] = {}
+    for name, listed in made.items():
+        draw = partial(_draw, formats=BY_NAME[name].picture_formats, scratch=scratch, batch=batch)
+        files[name] = [pool.submit(copy_context().run, draw, picture) for picture in listed]
+    return _Drawing(files)
 
 
 def _finish_pictures(
@@ -243,19 +236,10 @@ def _finish_pictures(
     return staged
 
 
-def _draw(
-    picture: Picture,
-    formats: tuple[str, ...],
-    scratch: Path,
-    batch: Batch,
-    timeout: float | None = None,
-) -> list[Path]:
-    """Draw one picture; a thread of the pool is given the render's `timeout` (a context
-    variable does not reach it)."""
+def _draw(picture: Picture, formats: tuple[str, ...], scratch: Path, batch: Batch) -> list[Path]:
+    """Draw one picture with the engine in force."""
     outputs = {fmt: scratch / f"{picture.name}.{fmt}" for fmt in formats}
-    source = to_dot(picture.graph, picture.options)
-    icons = catalog.icon_search_path()
-    run_dot(source, outputs, icons, timeout, dpi=picture.dpi, batch=batch)
+    engine().draw(to_dot(picture.graph, picture.options), outputs, dpi=picture.dpi, batch=batch)
     _finish_images(outputs)
     return list(outputs.values())
 

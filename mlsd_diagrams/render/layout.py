@@ -1,21 +1,32 @@
-"""Where Graphviz put everything: the laid-out graph, read from `dot -Tjson`.
+"""The layout seam: where a picture's parts go, as one neutral `Layout`, and the engine that
+places and draws them.
+
+An `Engine` turns a picture's DOT source into a `Layout` (`lay_out`) and draws it, as placed,
+into image files (`draw`). Every picture goes through the engine in force (`engine()`, set for
+a block by `placed_by`): the render's images, the layout search (arrange.py), `mlsd check`
+and the Excalidraw export, so another placement strategy or engine plugs in here without
+touching them. The one engine today is Graphviz `dot` (`Dot`), which lays out and draws in
+one run; its layout is read from `dot -Tjson`.
 
 Coordinates are in points (1/72 inch), turned to screen convention: the origin at the top
 left of the drawing, y growing downwards (Graphviz counts y upwards). The readability check
-and the Excalidraw export read the picture from here, so they see exactly what `dot` drew.
+and the Excalidraw export read the picture from here, so they see exactly what was drawn.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextvars import copy_context
+from contextlib import contextmanager
+from contextvars import ContextVar, copy_context
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
 
 from .. import catalog
 from ..errors import GraphvizFailedError
-from .graphviz import run_dot
+from .graphviz import Batch, run_dot
 
 Point = tuple[float, float]
 
@@ -99,20 +110,90 @@ def curve_points(controls: Sequence[Point], samples: int) -> list[list[Point]]:
     return segments
 
 
+class Engine(Protocol):
+    """Places the parts of a picture and draws them where it placed them."""
+
+    @property
+    def name(self) -> str:
+        """Names the engine wherever a choice of layout is remembered (arrange.py): another
+        engine's choice is not this one's."""
+        ...
+
+    def lay_out(self, source: str) -> Layout:
+        """Where everything of the picture `source` goes."""
+        ...
+
+    def draw(
+        self,
+        source: str,
+        outputs: Mapping[str, Path],
+        *,
+        dpi: int | None = None,
+        batch: Batch | None = None,
+        layout: bool = False,
+    ) -> Layout | None:
+        """Draw `source` into each image file of `outputs` ({"png": path, ...}) at `dpi`
+        (None: 96), stopped with `batch`; with `layout`, return the layout drawn."""
+        ...
+
+
+class Dot:
+    """Graphviz `dot`: one run lays a picture out and draws every format asked for (its
+    `dot` runs take the time budget in force: graphviz.time_budget)."""
+
+    name = "dot"
+
+    def lay_out(self, source: str) -> Layout:
+        return parse_layout(run_dot(source, {}, catalog.icon_search_path(), layout=True))
+
+    def draw(
+        self,
+        source: str,
+        outputs: Mapping[str, Path],
+        *,
+        dpi: int | None = None,
+        batch: Batch | None = None,
+        layout: bool = False,
+    ) -> Layout | None:
+        icons = catalog.icon_search_path()
+        drawn = run_dot(source, dict(outputs), icons, layout=layout, dpi=dpi, batch=batch)
+        return parse_layout(drawn) if layout else None
+
+
+DOT = Dot()
+_ENGINE: ContextVar[Engine | None] = ContextVar("layout_engine", default=None)
+
+
+def engine() -> Engine:
+    """The engine that places and draws the pictures of this context (by default `dot`)."""
+    return _ENGINE.get() or DOT
+
+
+@contextmanager
+def placed_by(chosen: Engine) -> Iterator[None]:
+    """Every picture laid out or drawn in this context (and in the threads started with a
+    copy of it) is placed by `chosen`."""
+    token = _ENGINE.set(chosen)
+    try:
+        yield
+    finally:
+        _ENGINE.reset(token)
+
+
 def lay_out(source: str) -> Layout:
-    """Run `dot` on `source` and read the layout it computes."""
-    return parse_layout(run_dot(source, {}, catalog.icon_search_path(), layout=True))
+    """Where the engine in force places everything of the picture `source`."""
+    return engine().lay_out(source)
 
 
 def lay_out_many(sources: list[str], workers: int = 1) -> list[Layout | None]:
-    """Each source laid out, `workers` `dot` processes at a time; None for a source Graphviz
-    fails on even after its retries. (One `dot` process cannot lay out several of our graphs:
+    """Each source laid out, `workers` at a time; None for a source the engine fails on (dot:
+    even after its retries). (One `dot` process cannot lay out several of our graphs:
     Graphviz 2.43 crashes on the second one that has images.)"""
     if workers <= 1 or len(sources) <= 1:
         return [_lay_out_or_none(source) for source in sources]
     pool = ThreadPoolExecutor(min(workers, len(sources)))
     try:
-        # each in a copy of this context: the time budget (graphviz.time_budget) holds there too
+        # each in a copy of this context: its engine and time budget hold there too
         runs = [pool.submit(copy_context().run, _lay_out_or_none, source) for source in sources]
         return [run.result() for run in runs]
     finally:  # at once on Ctrl-C: the layouts not started never start (those under way end)
