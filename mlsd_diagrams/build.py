@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -279,10 +278,10 @@ def _stage_companions(job: TextJob, scratch: Path) -> list[Path]:
     staged = []
     for fmt in chosen(job.formats, "text"):
         if fmt.companions:
-            for relative, source in function(fmt.companions)(job.graph):
+            for relative, data in function(fmt.companions)(job):
                 staged.append(scratch / relative)
                 staged[-1].parent.mkdir(exist_ok=True)
-                shutil.copyfile(source, staged[-1])
+                staged[-1].write_bytes(data)
     return staged
 
 

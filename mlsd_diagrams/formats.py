@@ -54,7 +54,7 @@ class Format:
     laid_out: bool = False  # needs Graphviz (`dot` on PATH) to lay the picture out
     default: bool = True  # written when `-f` is not given
     produce: str | None = None  # text: "module:function", TextJob -> str
-    companions: str | None = None  # "module:function", Graph -> [(relative path, file)]
+    companions: str | None = None  # "module:function", TextJob -> [(relative path, bytes)]
     rewrite: str | None = None  # image: "module:function", bytes -> bytes, once drawn
     pictures: str | None = None  # pictures: "module:function", (Design, Graph, theme) -> list
     picture_formats: tuple[str, ...] = ()  # pictures: the image formats of each picture

@@ -181,6 +181,37 @@ def test_exported_script_draws_with_the_theme(spec_file, tmp_path: Path, theme: 
     assert line is not None and line.get("stroke", "").upper() == chosen.flow["request"]["color"]
 
 
+@pytest.mark.parametrize("theme", ["dark", "whiteboard", "light"])
+def test_exported_script_draws_icons_as_mlsd_render_does(spec_file, tmp_path: Path, theme: str):
+    """On a theme with icon tiles (dark), every icon the script draws is on the light tile,
+    as in `mlsd render` (a black icon on dark paper cannot be seen); elsewhere icons are the
+    plain ones."""
+    from click.testing import CliRunner
+    from PIL import Image
+
+    from mlsd_diagrams.cli import cli
+    from mlsd_diagrams.render.style import THEMES
+
+    out = tmp_path / "out"
+    args = ["render", str(spec_file()), "-o", str(out), "-f", "py", "--theme", theme]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    done = subprocess.run(
+        [sys.executable, "tiny.py", "dot"], cwd=out / "tiny", capture_output=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
+    images = re.findall(r'image="([^"]+)"', (out / "tiny" / "tiny.dot").read_text())
+    assert len(images) == 2  # the app and the API
+    tile = THEMES[theme].icon_tile
+    for image in images:
+        with Image.open(image) as icon:
+            corner = icon.convert("RGBA").getpixel((0, 0))
+        if tile:
+            assert Path(image).parent == out / "tiny" / "icons"
+            assert corner == (*bytes.fromhex(tile.lstrip("#")), 255)
+        else:
+            assert corner[3] == 0  # the icon as drawn by its maker, on no tile
+
+
 DESCRIBED = """\
 id: tiny
 title: Tiny design

@@ -3,15 +3,21 @@
 `diagrams` pastes labels into DOT as they are (an HTML-like `<...>`, a trailing backslash,
 Graphviz's `\\N`...), so the script is given labels already escaped and wrapped the way
 `mlsd render` does it, each marked `nohtml`: it draws spec text as text.
+
+On a theme that draws icons on light tiles (dark), the script's icons are those tiles: each
+icon painted on its tile, bundled beside the script, since a plain `diagrams` node cannot
+draw a tile behind its image.
 """
 
 from __future__ import annotations
 
+import io
 from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import catalog
+from ..errors import RenderError
 from ..graph import Graph
 from . import style
 from .dot import edge_label_lines, plain_lines, shapes_layout, tooltip
@@ -30,9 +36,13 @@ def text(job: TextJob) -> str:
     return to_python(job.graph, job.templates, job.theme)
 
 
-def companions(graph: Graph) -> list[tuple[str, Path]]:
-    """The files the script needs beside it: our icons, in `icons/`."""
-    return [(f"{ICONS}/{icon.name}", icon) for icon in bundled_icons(graph)]
+def companions(job: TextJob) -> list[tuple[str, bytes]]:
+    """The files the script needs beside it, in `icons/`: our icons, or on a theme with
+    icon tiles every icon on its tile."""
+    if job.theme.icon_tile:
+        refs = sorted({catalog.icon_ref(node.kind) for node in job.graph.nodes})
+        return [(f"{ICONS}/{_tiled_name(ref)}", _tiled(ref, job.theme.icon_tile)) for ref in refs]
+    return [(f"{ICONS}/{icon.name}", icon.read_bytes()) for icon in bundled_icons(job.graph)]
 
 
 def to_python(graph: Graph, templates: Path | None = None, theme: style.Theme = style.LIGHT) -> str:
@@ -52,12 +62,44 @@ def bundled_icons(graph: Graph) -> list[Path]:
 NODE_FONT = ("fontname", "fontsize", "fontcolor")
 
 
+TILE_MARGIN = 0.05  # the tile around an icon, a share of its side (as `mlsd render` pads it)
+TILE_BAND = 0.2  # the clear band below a tile, a share of its side
+
+
+def _tiled_name(ref: str) -> str:
+    """The file name of an icon on its tile: its whole reference, so two providers' icons of
+    one name stay apart (`onprem/queue/kafka.png` → `onprem-queue-kafka.png`)."""
+    return ref.replace("/", "-")
+
+
+def _tiled(ref: str, tile: str) -> bytes:
+    """The icon `ref` painted on a square tile of colour `tile` (PNG)."""
+    from PIL import Image
+
+    path = catalog.icon_file(ref)
+    if path is None:  # catalog's tests keep every kind's icon there
+        raise RenderError(f"icon {ref} is missing: reinstall mlsd-diagrams")
+    with Image.open(path) as opened:
+        icon = opened.convert("RGBA")
+    side = round(max(icon.size) * (1 + 2 * TILE_MARGIN))
+    # a clear band below the tile: `diagrams` centres the picture in a node whose label sits
+    # at its bottom, so the band keeps a label of one or two lines off the tile
+    painted = Image.new("RGBA", (side, round(side * (1 + TILE_BAND))), (0, 0, 0, 0))
+    painted.paste(tile, (0, 0, side, side))
+    painted.alpha_composite(icon, ((side - icon.width) // 2, (side - icon.height) // 2))
+    data = io.BytesIO()
+    painted.save(data, "PNG", optimize=True)
+    return data.getvalue()
+
+
 def _context(graph: Graph, theme: style.Theme) -> dict[str, Any]:
     imports: dict[str, set[str]] = defaultdict(set)
     nodes: list[dict[str, Any]] = []  # a template context: the node and its strings
     for node in graph.nodes:
         kind = catalog.KINDS_BY_NAME[node.kind]
-        if catalog.is_bundled(kind):
+        if theme.icon_tile:  # every icon on its tile, bundled (see `companions`)
+            icon, class_name = _tiled_name(catalog.icon_ref(node.kind)), None
+        elif catalog.is_bundled(kind):
             icon, class_name = Path(catalog.icon_ref(node.kind)).name, None
         else:
             module, class_name = catalog.node_class_path(kind)
