@@ -204,7 +204,9 @@ def _recall(graph: Graph, options: Options, whole: bool, data: bytes | None) -> 
     recalled = replace(options, **values)
     if not recalled.links <= frozenset(range(len(graph.edges))):
         return None
-    plain = replace(recalled, links=frozenset())
+    if recalled.key_rows not in (options.key_rows, *TALLER_KEYS):
+        return None
+    plain = replace(recalled, links=frozenset(), key_rows=options.key_rows)
     known = [replace(each, links=frozenset()) for each in _tries(graph, options, whole)]
     return recalled if plain in known or recalled == options else None
 
@@ -221,10 +223,13 @@ def _search(graph: Graph, options: Options, whole: bool) -> Options | None:
         # no Graphviz to measure with (the text formats still get a DOT source), or a layout
         # past its time budget: the render itself reports it, once
         return None
+    figures = [None if each is None else measure(each) for each in layouts]
     # one that Graphviz 2.43 fails on (no layout) is never chosen
-    scores = [math.inf if each is None else penalty(measure(each), whole) for each in layouts]
+    scores = [math.inf if each is None else penalty(each, whole) for each in figures]
+    wide = [i for i, f in enumerate(figures) if f and f.aspect_ratio > GOALS.max_aspect_ratio]
     tries, scores = _relinked(graph, tries, layouts, scores, whole)
-    if whole:  # the offline-vs-online highlight is drawn the same way, with a caption on top
+    if whole:  # a taller key; the offline-vs-online highlight: the same, a caption on top
+        tries, scores = _rekeyed(graph, tries, scores, wide)
         scores = _with_zones(graph, tries, scores)
     return tries[scores.index(min(scores))]
 
@@ -282,6 +287,31 @@ def _detouring(graph: Graph, layout: Layout) -> frozenset[int]:
                 and not {flow.source, flow.target} & stubs
             }
     return frozenset(found)
+
+
+TALLER_KEYS = (4, 6)  # the key's rows tried beside the default (style.KEY_ROWS)
+REKEYED = 4  # the best candidates too wide for the aspect goal tried with those keys
+
+
+def _rekeyed(
+    graph: Graph, tries: list[Options], scores: list[float], wide: list[int]
+) -> tuple[list[Options], list[float]]:
+    """`tries` and `scores`, with the best few candidates too wide for the aspect goal (of
+    `wide`) also drawn with a taller, narrower key: the picture gains height. A taller key
+    costs label size where the picture is fitted by its height, so it wins only where the
+    picture reads better with it."""
+    best = sorted(wide, key=lambda i: (scores[i], i))[:REKEYED]
+    again = [
+        replace(tries[i], key_rows=rows) for i in best if tries[i].legend for rows in TALLER_KEYS
+    ]
+    if not again:
+        return tries, scores
+    try:
+        relaid = lay_out_many([to_dot(graph, each) for each in again], cores())
+    except (GraphvizNotFoundError, GraphvizTooOldError, GraphvizTimeoutError):
+        return tries, scores
+    rescored = [math.inf if each is None else penalty(measure(each)) for each in relaid]
+    return [*tries, *again], [*scores, *rescored]
 
 
 ZONES_RECHECKED = 3  # the best candidates whose offline-vs-online highlight is measured too

@@ -321,13 +321,12 @@ LAYOUT_CASES = sorted((Path(__file__).parent / "cases" / "layout").glob("*.yaml"
 NOT_YET: dict[str, str] = {
     "content-moderation": "24 components, 40 flows: 14 crossings, labels 10.7 px and by the "
     "wrong edge",
-    "harmful-content-detection": "stages on a diagonal: smallest label 11.8 px",
     "llm-agent": "24 components: labels 10.7 px (overview), 11.6 px (serving view)",
-    "patient-triage": "its loops now drawn as connectors: a 17% blank block",
-    "people-you-may-know": "a 17% blank block, a label nearer another edge",
+    "patient-triage": "its loops now drawn as connectors: a 16% blank block",
+    "people-you-may-know": "a label nearer another edge",
     "personalized-news-feed": "monitoring left of training",
-    "rag-document-qa": "26 components, an 11-step request path: labels 9.3 px, a 24% blank block",
-    "video-recommendation": "a 16% blank block (its detours now drawn as connectors)",
+    "rag-document-qa": "26 components, an 11-step request path: labels 10.2 px, labels by the "
+    "wrong edge",
     "visual-search": "a label nearer another edge (app → images)",
 }
 

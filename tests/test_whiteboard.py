@@ -329,3 +329,24 @@ def test_the_layout_search_finds_the_flows_drawn_around_the_picture():
     layout = Layout(600, 700, placed, (straight, around), (), (), "#FFFFFF")
     assert _detouring(graph, layout) == frozenset({1})
     assert _detouring(graph, Layout(600, 700, placed, (straight,), (), (), "#FFFFFF")) == set()
+
+
+def _key_rows(source: str) -> int:
+    """The rows of the key's table (the table in the 13 pt font of the graph's label)."""
+    key = source.split('<FONT POINT-SIZE="13">', 1)[1].split("</TABLE>", 1)[0]
+    return key.count("<TR>")
+
+
+def test_the_key_takes_two_rows_the_flow_kinds_in_a_block_on_the_left(pinned):
+    design, graph = pinned
+    kinds = {node.kind for node in graph.nodes}
+    assert len(kinds) > 2 * 6  # more kinds than the six columns of an older key held in two rows
+    source = to_dot(graph, Options(legend=True))
+    assert _key_rows(source) == style.KEY_ROWS == 2
+    key = source.split('<FONT POINT-SIZE="13">', 1)[1]
+    first_row = key.split("</TR>", 1)[0]
+    # the first row starts with two flow kinds, then the gap, then component kinds
+    assert first_row.index(">request<") < first_row.index(">batch<") < first_row.index("Client")
+    assert ">stream<" not in first_row
+    # a taller key (the search tries one for a picture too wide) has more, shorter rows
+    assert _key_rows(to_dot(graph, Options(legend=True, key_rows=4))) == 4
