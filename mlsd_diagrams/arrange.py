@@ -9,14 +9,14 @@ one a reader would find cleanest by `check`'s figures is kept:
 2. only feedback flows drawn so;
 3. every flow drawn whole;
 
-each with the stages ranked by every flow, or in two rows (offline and online) that only
-the flows within each row rank, listed in stage order or with the online row first; each
-with or without invisible edges that keep a later stage from ending left of an earlier one;
-a picture of the whole design also with compact and tight spacing (larger labels once
-fitted), a view also with loose spacing (a stub's label away from its neighbours' edges).
-Views (a few components each) skip the rows. The few best pictures of the whole design are
-measured once more as the offline-vs-online highlight (a caption line taller), which must
-read as well.
+each with the stages ranked by every flow, or in two rows (offline and online, the online
+row listed first) that only the flows within each row rank; each with or without invisible
+edges that keep a later stage from ending left of an earlier one; a picture of the whole
+design also with compact and tight spacing (larger labels once fitted), a view also with
+loose spacing (a stub's label away from its neighbours' edges). Views (a few components
+each) skip the rows. The best few pictures of the whole design too wide for the aspect goal
+are tried with a taller key, and the best few are measured once more as the
+offline-vs-online highlight (a caption line taller), which must read as well.
 
 A layout costs one `dot -Tjson` call (~15 ms, one per core at a time) plus measuring; only
 the winner is drawn.
@@ -55,8 +55,9 @@ GOALS = Thresholds()
 WHOLE_SPACINGS = ("", "compact", "tight")
 VIEW_SPACINGS = ("", "loose")
 # (offline and online in two rows, the online row listed first): one long chain of ranks,
-# two rows in the spec's stage order, or two rows with the request path first
-PLACEMENTS = ((False, False), (True, False), (True, True))
+# or two rows with the request path first (two rows in the spec's stage order never won on
+# the 17 example designs and never changed a winner: not tried)
+PLACEMENTS = ((False, False), (True, True))
 
 
 def against_reading(graph: Graph) -> frozenset[int]:

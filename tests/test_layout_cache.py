@@ -61,7 +61,7 @@ def test_a_later_run_draws_the_same_picture_without_searching(graph, tmp_path, m
 
 
 # what a search could have chosen, told apart from the plain options
-FAKE = replace(Options(), links=frozenset({1, 3}), rows=True)
+FAKE = replace(Options(), links=frozenset({1, 3}), rows=True, online_first=True)
 
 
 @pytest.mark.parametrize(
