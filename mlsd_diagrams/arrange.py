@@ -246,15 +246,16 @@ def _relinked(
     whole: bool,
 ) -> tuple[list[Options], list[float]]:
     """`tries` and `scores`, and while the best candidate draws flows around the picture
-    (detours), that candidate with those flows drawn as connectors too, in every spacing
-    (a few rounds: a connector moves its component, which may send another flow around)."""
+    (detours) or labels nearer another edge than their own, that candidate with those flows
+    drawn as connectors too, in every spacing (a few rounds: a connector moves its
+    component, which may send another flow around)."""
     tries, scores = list(tries), list(scores)
     best = scores.index(min(scores))
     layout = layouts[best]
     for _ in range(RELINK_ROUNDS):
         if layout is None:
             break
-        around = _detouring(graph, layout) - tries[best].links
+        around = (_detouring(graph, layout) | _misleading(graph, layout)) - tries[best].links
         if not around:
             break
         links = tries[best].links | around
@@ -270,6 +271,22 @@ def _relinked(
         scores += rescored
         best, layout = len(tries) - len(again) + mine, relaid[mine]
     return tries, scores
+
+
+def _misleading(graph: Graph, layout: Layout) -> frozenset[int]:
+    """The flows (indices) between components of two stages whose label `check` finds
+    nearer another edge than their own: drawn as a connector, the label sits on a short
+    arrow of its own (within one stage both ends are in sight: no connector)."""
+    stages = {node.id: node.stage for node in graph.nodes}  # stubs have none: left out
+    ends = {(edge.source, edge.target) for edge, *_ in legibility.misplaced(layout)}
+    return frozenset(
+        i
+        for i, flow in enumerate(graph.edges)
+        if (flow.source, flow.target) in ends
+        and flow.source in stages
+        and flow.target in stages
+        and stages[flow.source] != stages[flow.target]
+    )
 
 
 def _detouring(graph: Graph, layout: Layout) -> frozenset[int]:

@@ -190,6 +190,17 @@ def _gap_to_piece(box: Box, a: Point, b: Point) -> float:
 
 def misplaced_labels(layout: Layout) -> Finding:
     """Edge labels that another edge passes nearer than their own (by NEARER or more)."""
+    found = [
+        f"label {_label_text(edge)!r} ({edge_name(edge)}) is {gap:.0f} pt from "
+        f"{edge_name(other)}, {own:.0f} pt from its own edge"
+        for edge, other, gap, own in misplaced(layout)
+    ]
+    return Finding(len(found), found[0] if found else None)
+
+
+def misplaced(layout: Layout) -> list[tuple[PlacedEdge, PlacedEdge, float, float]]:
+    """Each edge whose label another edge passes nearer than its own (by NEARER or more),
+    with the nearest such edge, its distance and the distance to its own edge."""
     edges = [e for e in layout.edges if e.points]
     lines = [polyline(e) for e in edges]
     bounds = [_bounds(line) for line in lines]
@@ -200,20 +211,17 @@ def misplaced_labels(layout: Layout) -> Finding:
             continue
         own = distance(box, lines[i])
         nearer = []
-        for j, other in enumerate(edges):
+        for j in range(len(edges)):
             if j == i or _box_gap(box, bounds[j]) + NEARER > own:
                 continue  # a quick reject: its whole line is too far to be nearer
             # pieces that could only be nearer by less than NEARER are not measured
             gap = distance(box, lines[j], beyond=own - NEARER + SLACK)
             if gap + NEARER <= own:
-                nearer.append((gap, edge_name(other)))
+                nearer.append((gap, j))
         if nearer:
             gap, nearest = min(nearer)
-            found.append(
-                f"label {_label_text(edge)!r} ({edge_name(edge)}) is {gap:.0f} pt from "
-                f"{nearest}, {own:.0f} pt from its own edge"
-            )
-    return Finding(len(found), found[0] if found else None)
+            found.append((edge, edges[nearest], gap, own))
+    return found
 
 
 def _bounds(line: Sequence[Point]) -> Box:
