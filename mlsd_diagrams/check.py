@@ -110,7 +110,7 @@ class Thresholds:
     max_lost_labels: int = 0
     """A flow whose label is not drawn says nothing."""
     max_detours: int = 0
-    """An edge going around the picture drags the eye around with it."""
+    """An edge going around the picture, or looping back, drags the eye around with it."""
     max_clusters_out_of_order: int = 0
     """The stages read left to right in the order of the answer."""
     max_empty_area: float = 0.15
@@ -478,7 +478,7 @@ _PROBLEMS: dict[str, Callable[[Figures, float], str]] = {
         "flows between two components of one stage fewer words, or "
     ),
     "detours": lambda f, limit: (
-        f"{f.detours} edges going around the picture (limit {limit:g}), e.g. "
+        f"{f.detours} edges going around the picture or looping back (limit {limit:g}), e.g. "
         f"{_first(f, 'detours')}: check the flow's stage and direction, or "
     ),
     "clusters_out_of_order": lambda f, limit: (

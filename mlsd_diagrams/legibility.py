@@ -6,8 +6,9 @@ All read from `render.layout.Layout` (points, y downwards), never from the spec:
   stage or the title and key) or a node's box (its icon and name);
 - misplaced labels: an edge label nearer another edge's line than its own, so a reader
   pins the step on the wrong flow;
-- detours: an edge drawn many times longer than the distance between its ends, or one that
-  runs far outside the box spanned by the two nodes it joins (around the picture);
+- detours: an edge drawn many times longer than the distance between its ends, one that
+  runs far outside the box spanned by the two nodes it joins (around the picture), or one
+  that turns back on itself (heading away from its target for more than an inch);
 - cluster order: two stage boxes in the wrong order left to right (a later stage drawn
   wholly to the left of an earlier one);
 - empty area: the largest blank rectangle, as a share of the canvas.
@@ -29,6 +30,8 @@ DETOUR_RATIO = 2.0  # drawn length over the distance between the ends...
 DETOUR_EXCESS = 144.0  # pt: ... and at least this much longer (a short hook is no detour)
 AROUND = 144.0  # pt: two inches, more than a component is tall: farther outside the box
 # spanned by its two nodes, an edge goes around other components
+AWAY = 72.0  # pt: an inch drawn heading away from its own target reads as a loop (leaving
+# a node sideways or backing off around its neighbour stays well under it)
 GRID = 40  # cells per side when looking for blank area
 SAMPLES = 10  # straight pieces per Bézier segment
 
@@ -187,6 +190,17 @@ def _gap_to_piece(box: Box, a: Point, b: Point) -> float:
 
 def misplaced_labels(layout: Layout) -> Finding:
     """Edge labels that another edge passes nearer than their own (by NEARER or more)."""
+    found = [
+        f"label {_label_text(edge)!r} ({edge_name(edge)}) is {gap:.0f} pt from "
+        f"{edge_name(other)}, {own:.0f} pt from its own edge"
+        for edge, other, gap, own in misplaced(layout)
+    ]
+    return Finding(len(found), found[0] if found else None)
+
+
+def misplaced(layout: Layout) -> list[tuple[PlacedEdge, PlacedEdge, float, float]]:
+    """Each edge whose label another edge passes nearer than its own (by NEARER or more),
+    with the nearest such edge, its distance and the distance to its own edge."""
     edges = [e for e in layout.edges if e.points]
     lines = [polyline(e) for e in edges]
     bounds = [_bounds(line) for line in lines]
@@ -197,20 +211,17 @@ def misplaced_labels(layout: Layout) -> Finding:
             continue
         own = distance(box, lines[i])
         nearer = []
-        for j, other in enumerate(edges):
+        for j in range(len(edges)):
             if j == i or _box_gap(box, bounds[j]) + NEARER > own:
                 continue  # a quick reject: its whole line is too far to be nearer
             # pieces that could only be nearer by less than NEARER are not measured
             gap = distance(box, lines[j], beyond=own - NEARER + SLACK)
             if gap + NEARER <= own:
-                nearer.append((gap, edge_name(other)))
+                nearer.append((gap, j))
         if nearer:
             gap, nearest = min(nearer)
-            found.append(
-                f"label {_label_text(edge)!r} ({edge_name(edge)}) is {gap:.0f} pt from "
-                f"{nearest}, {own:.0f} pt from its own edge"
-            )
-    return Finding(len(found), found[0] if found else None)
+            found.append((edge, edges[nearest], gap, own))
+    return found
 
 
 def _bounds(line: Sequence[Point]) -> Box:
@@ -229,8 +240,8 @@ def _box_gap(a: Box, b: Box) -> float:
 
 
 def detours(layout: Layout, node_ids: set[str]) -> Finding:
-    """Edges between `node_ids` drawn far longer than their ends are apart, or far outside
-    the box spanned by the nodes they join."""
+    """Edges between `node_ids` drawn far longer than their ends are apart, far outside
+    the box spanned by the nodes they join, or looping back (see `heading_away`)."""
     boxes = {n.id: n.box for n in layout.nodes}
     found = []
     for edge in layout.edges:
@@ -241,12 +252,25 @@ def detours(layout: Layout, node_ids: set[str]) -> Finding:
         direct = math.dist(line[0], line[-1])
         ends = union([boxes[edge.source], boxes[edge.target]])
         outside = max(_outside(ends, p) for p in line) if ends else 0.0
-        if (drawn > DETOUR_RATIO * direct and drawn - direct >= DETOUR_EXCESS) or outside > AROUND:
+        away = heading_away(line)
+        long = drawn > DETOUR_RATIO * direct and drawn - direct >= DETOUR_EXCESS
+        if long or outside > AROUND or away > AWAY:
             found.append(
                 f"{edge_name(edge)} drawn {drawn:.0f} pt for ends {direct:.0f} pt apart, "
-                f"straying {outside:.0f} pt outside its ends"
+                f"straying {outside:.0f} pt outside its ends, {away:.0f} pt heading away "
+                "from its target"
             )
     return Finding(len(found), found[0] if found else None)
+
+
+def heading_away(line: Sequence[Point]) -> float:
+    """How far a drawn line moves away from its own end on the way there (0 for a line that
+    only ever gets nearer): a loop, however short, moves away from its target."""
+    end = line[-1]
+    return sum(
+        max(0.0, math.dist(b, end) - math.dist(a, end))
+        for a, b in zip(line, line[1:], strict=False)
+    )
 
 
 def _outside(box: Box, p: Point) -> float:

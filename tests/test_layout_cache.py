@@ -61,7 +61,7 @@ def test_a_later_run_draws_the_same_picture_without_searching(graph, tmp_path, m
 
 
 # what a search could have chosen, told apart from the plain options
-FAKE = replace(Options(), links=frozenset({1, 3}), rows=True)
+FAKE = replace(Options(), links=frozenset({1, 3}), rows=True, online_first=True)
 
 
 @pytest.mark.parametrize(
@@ -79,6 +79,8 @@ FAKE = replace(Options(), links=frozenset({1, 3}), rows=True)
         b'{"spacing": "huge"}',
         b'{"links": [99]}',
         b'{"zones": true}',
+        b'{"key_rows": 9}',
+        b'{"key_rows": "4"}',
     ],
 )
 def test_a_damaged_entry_is_searched_again_and_put_right(graph, tmp_path, monkeypatch, garbage):
@@ -91,6 +93,14 @@ def test_a_damaged_entry_is_searched_again_and_put_right(graph, tmp_path, monkey
     assert _chosen(graph, monkeypatch) == FAKE
     assert len(searches) == 2
     assert entry.read_bytes() == kept
+
+
+def test_a_taller_key_the_search_tried_is_recalled(graph, tmp_path, monkeypatch):
+    taller = replace(FAKE, key_rows=arrange.TALLER_KEYS[-1])
+    monkeypatch.setattr(arrange, "_search", lambda g, o, w: taller)
+    assert _chosen(graph, monkeypatch) == taller
+    monkeypatch.setattr(arrange, "_search", _no_search)
+    assert _chosen(graph, monkeypatch) == taller
 
 
 def test_an_unwritable_cache_only_costs_time(graph, tmp_path, monkeypatch):

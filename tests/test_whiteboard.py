@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -329,3 +330,58 @@ def test_the_layout_search_finds_the_flows_drawn_around_the_picture():
     layout = Layout(600, 700, placed, (straight, around), (), (), "#FFFFFF")
     assert _detouring(graph, layout) == frozenset({1})
     assert _detouring(graph, Layout(600, 700, placed, (straight,), (), (), "#FFFFFF")) == set()
+
+
+def _key_rows(source: str) -> int:
+    """The rows of the key's table (the table in the 13 pt font of the graph's label)."""
+    key = source.split('<FONT POINT-SIZE="13">', 1)[1].split("</TABLE>", 1)[0]
+    return key.count("<TR>")
+
+
+def test_the_key_takes_two_rows_the_flow_kinds_in_a_block_on_the_left(pinned):
+    design, graph = pinned
+    kinds = {node.kind for node in graph.nodes}
+    assert len(kinds) > 2 * 6  # more kinds than the six columns of an older key held in two rows
+    source = to_dot(graph, Options(legend=True))
+    assert _key_rows(source) == style.KEY_ROWS == 2
+    key = source.split('<FONT POINT-SIZE="13">', 1)[1]
+    first_row = key.split("</TR>", 1)[0]
+    # the first row starts with two flow kinds, then the gap, then component kinds
+    assert first_row.index(">request<") < first_row.index(">batch<") < first_row.index("Client")
+    assert ">stream<" not in first_row
+    # a taller key (the search tries one for a picture too wide) has more, shorter rows
+    assert _key_rows(to_dot(graph, Options(legend=True, key_rows=4))) == 4
+
+
+def test_the_layout_search_finds_the_flows_whose_label_sits_by_another_edge():
+    # a hand-built layout: the label of a → b printed on c → d's line, far from its own
+    from mlsd_diagrams.arrange import _misleading
+    from mlsd_diagrams.graph import Cluster, Edge, Graph, Node
+    from mlsd_diagrams.render.layout import Box, Layout, PlacedEdge, PlacedNode, Text
+
+    stages = {"a": "data", "b": "serving", "c": "data", "d": "serving"}
+    nodes = tuple(Node(i, i.upper(), "service", stage, None) for i, stage in stages.items())
+    edges = (Edge("a", "b", "mine", "request", None), Edge("c", "d", None, "request", None))
+    clusters = (Cluster("data", "Data", ("a", "c")), Cluster("serving", "Serving", ("b", "d")))
+    graph = Graph("g", "G", clusters, nodes, edges)
+    boxes = {"a": (0, 100), "b": (300, 100), "c": (0, 40), "d": (300, 40)}
+    placed = tuple(PlacedNode(i, Box(x, y - 10, 20, 20), ()) for i, (x, y) in boxes.items())
+
+    def drawn(source: str, target: str, y: float, *texts: Text) -> PlacedEdge:
+        points = ((20, y), (120, y), (200, y), (300, y))
+        return PlacedEdge(source, target, points, None, texts, "#000000", "solid")
+
+    def label(y: float) -> Text:
+        return Text("mine", 160, y, 10, "#000000", 24, "c")
+
+    far = Layout(
+        400, 200, placed, (drawn("a", "b", 100, label(46)), drawn("c", "d", 40)), (), (), "#FFFFFF"
+    )
+    assert _misleading(graph, far) == frozenset({0})
+    near = Layout(
+        400, 200, placed, (drawn("a", "b", 100, label(96)), drawn("c", "d", 40)), (), (), "#FFFFFF"
+    )
+    assert _misleading(graph, near) == frozenset()
+    serving = tuple(dataclasses.replace(n, stage="serving") for n in nodes)
+    within = dataclasses.replace(graph, nodes=serving)
+    assert _misleading(within, far) == frozenset()  # both ends in one stage: in sight

@@ -12,6 +12,7 @@ The title, and under it the key (flow kinds and component kinds used), is the gr
 from __future__ import annotations
 
 import html
+import math
 import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -47,6 +48,7 @@ class Options:
     ordered: bool = False  # invisible edges keep every stage from starting after a later one
     online_first: bool = False  # the online stages listed (so placed) before the offline ones
     spacing: str = ""  # between ranks and nodes: a name in style.SPACINGS ("": the theme's)
+    key_rows: int = style.KEY_ROWS  # the key's rows at most (more: a narrower, taller key)
 
 
 LINK_PREFIX = "_link_"  # spec ids cannot start with "_"
@@ -270,7 +272,7 @@ def _add_stub(
 
 def _title_label(graph: Graph, options: Options) -> str:
     """The graph's label: a plain title, or an HTML-like table with the caption and key."""
-    key = _key(graph, options.theme) if options.legend else ""
+    key = _key(graph, options.theme, options.key_rows) if options.legend else ""
     if not key and not options.caption:
         return _text(graph.title)
     rows = [f'<FONT POINT-SIZE="{options.theme.graph["fontsize"]}">{_html(graph.title)}</FONT>']
@@ -282,8 +284,9 @@ def _title_label(graph: Graph, options: Options) -> str:
     return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="4" CELLPADDING="0">{cells}</TABLE>>'
 
 
-def _key(graph: Graph, theme: style.Theme) -> str:
-    """The key: one cell per flow kind used (its line), one per component kind (its icon)."""
+def _key(graph: Graph, theme: style.Theme, most_rows: int) -> str:
+    """The key, in at most `most_rows` rows: a block of the flow kinds used (their lines) on
+    the left, then the component kinds used (their icons)."""
     used_flows = {edge.kind for edge in graph.edges}
     flows = [_flow_sample(kind.value, theme) for kind in FlowKind if kind.value in used_flows]
     used_kinds = {node.kind for node in graph.nodes}
@@ -293,17 +296,31 @@ def _key(graph: Graph, theme: style.Theme) -> str:
         for kind in catalog.KINDS
         if kind.name in used_kinds
     ]
-    columns = style.KEY_COLUMNS
-    rows = [kinds[i : i + columns] for i in range(0, len(kinds), columns)]
-    if flows:  # the flow kinds first, in the same columns (a draft may have none yet)
-        rows[:0] = [flows, [f'<TD COLSPAN="{2 * columns}" HEIGHT="{style.KEY_GAP}"></TD>']]
-    if not rows:
+    if not flows and not kinds:
         return ""
-    body = "".join(f"<TR>{''.join(row)}</TR>" for row in rows)
+    rows = max(1, min(most_rows, max(len(flows), len(kinds))))
+    flow_columns = math.ceil(len(flows) / rows)
+    columns = math.ceil(len(kinds) / rows)
+    gap = f'<TD WIDTH="{style.KEY_GAP}"></TD>' if flows and kinds else ""
+    body = "".join(
+        "<TR>"
+        + _key_row(flows[r * flow_columns : (r + 1) * flow_columns], flow_columns)
+        + gap
+        + "".join(kinds[r * columns : (r + 1) * columns])
+        + "</TR>"
+        for r in range(rows)
+    )
     return (
         f'<FONT POINT-SIZE="13"><TABLE BORDER="1" COLOR="{theme.muted}" STYLE="rounded" '
         f'CELLBORDER="0" CELLSPACING="2" CELLPADDING="3">{body}</TABLE></FONT>'
     )
+
+
+def _key_row(cells: list[str], columns: int) -> str:
+    """One row of the flows' block of the key, padded to `columns` (two table cells each)
+    so that the component kinds beside it line up."""
+    padding = columns - len(cells)
+    return "".join(cells) + (f'<TD COLSPAN="{2 * padding}"></TD>' if padding > 0 else "")
 
 
 def _flow_sample(kind: str, theme: style.Theme) -> str:

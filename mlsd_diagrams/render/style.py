@@ -91,7 +91,9 @@ LABEL_WRAP = 16
 EDGE_LABEL_WRAP = 14  # "probabilities", "low-confidence" stay whole
 ICON_SIZE = 64  # points
 KEY_ICON_SIZE = 24  # points
-KEY_COLUMNS = 6
+KEY_ROWS = 2  # rows in the key at most, the flow kinds in a block of their own on the left
+# (an overview is landscape: it has the width; a row more costs the whole picture height,
+# so every label shrinks once the picture is fitted to a screen)
 STUB_FONT_SIZE = "12"
 KEY_GAP = 10  # points between the flow kinds and the component kinds of the key
 STEP_MARKS = "①②③④⑤⑥⑦⑧⑨⑩"  # DejaVu Sans has no glyph past ⑩
