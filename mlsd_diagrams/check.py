@@ -4,9 +4,9 @@ Every figure is read from the drawing itself (`render.layout`), never guessed fr
 
 - nodes, edges: the components and the drawn flows between them (an invisible edge has no
   curve; a flow drawn as connectors, `_link_*`, is its two short arrows, and its connectors
-  are not components). Stubs (`_stub_*`, a component of another view) and legend entries
-  (`_key_*`) are scaffolding around a view, not part of it: they are not counted, nor are
-  their edges.
+  are not components). Stubs (`_stub_*`, a component of another view) are scaffolding
+  around a view, not part of it: they are not counted, nor are their edges. (The key is
+  the graph's label, not nodes.)
 - crossings: the spots where two drawn edges cross (see `find_crossings`).
 - aspect ratio: the long side of the drawing over its short side, 1 for a square.
 - smallest label: the smallest node or edge label once the whole picture is fitted to a

@@ -5,8 +5,8 @@
 - the build-up: frames that add the stages in the order of the 7-step answer, all laid out
   like the final picture (later stages are laid out but not drawn), so nothing jumps between
   frames and a candidate rehearses the order in which to draw the system. Frames are drawn
-  small (the GIF), so their labels are larger; feedback flows close the loop and appear only
-  in the last frame, with the whole system.
+  small (the GIF), with labels sized to be read there (style.for_frames); feedback flows
+  close the loop and appear only in the last frame, with the whole system.
 """
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ def build_up(design: Design, graph: Graph, theme: str | None = None) -> list[Pic
         later = frozenset(s for s, _ in steps[number:])
         options = replace(
             base,
-            theme=style.for_frames(base.theme),  # frames are drawn small: larger labels
+            theme=style.for_frames(base.theme),  # labels readable at the GIF's size
             hidden=later,
             caption=f"{number}/{len(steps)}  {caption}",
         )
