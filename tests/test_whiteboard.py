@@ -253,11 +253,23 @@ def test_a_view_taken_out_of_the_spec_disappears_on_the_next_render(tmp_path: Pa
     spec = MINIMAL + VIEWS
     design = validate(load_text(spec, tmp_path / "spec.yaml"))
     render_design(design, tmp_path, ("views",))
-    assert (tmp_path / "tiny" / "views" / "app-side.png").exists()
+    assert (tmp_path / "tiny" / "views" / "app-side.svg").exists()
     fewer = validate(load_text(spec.split("    - {id: app-side")[0], tmp_path / "spec.yaml"))
     render_design(fewer, tmp_path, ("views",))
-    assert not (tmp_path / "tiny" / "views" / "app-side.png").exists()
-    assert (tmp_path / "tiny" / "views" / "serving.png").exists()
+    assert not (tmp_path / "tiny" / "views" / "app-side.svg").exists()
+    assert (tmp_path / "tiny" / "views" / "serving.svg").exists()
+
+
+def test_views_are_svg_only_and_an_earlier_versions_view_png_goes(tmp_path: Path):
+    """Nothing reads a view's PNG (the site, the answer PDF and the write-up show the SVG),
+    so none is drawn; one an earlier version wrote would be a stale picture, and goes."""
+    design = validate(load_text(MINIMAL + VIEWS, tmp_path / "spec.yaml"))
+    views = tmp_path / "tiny" / "views"
+    views.mkdir(parents=True)
+    (views / "serving.png").write_bytes(b"an earlier version's view")
+    render_design(design, tmp_path, ("views",))
+    assert sorted(path.suffix for path in views.iterdir()) == [".svg"] * len(list(views.iterdir()))
+    assert (views / "serving.svg").exists() and not (views / "serving.png").exists()
 
 
 def test_mlsd_check_reports_figures_and_fails_only_when_strict(tmp_path: Path):
