@@ -138,3 +138,34 @@ def test_hostile_labels_render_as_plain_text(tmp_path: Path, spec_file, label: s
     plain = plain.replace("&#45;", "-").replace("&amp;", "&")
     assert " ".join(label.split()).replace(" ", "") in plain.replace(" ", "")
     assert svg.count('class="node"') == 2 and svg.count('class="edge"') == 1  # nothing injected
+
+
+def test_a_png_graphviz_shrinks_is_reported(tmp_path: Path, caplog):
+    """Graphviz scales a bitmap past cairo's 32,767 px down and says so only on stderr, with
+    exit status 0: the user hears it (the labels are smaller than drawn)."""
+    from mlsd_diagrams.render.graphviz import run_dot
+
+    chain = " -> ".join(f"n{i}" for i in range(150))
+    source = f'digraph "A long chain" {{ rankdir=LR; node [width=3]; {chain} }}'
+    with caplog.at_level("WARNING", logger="mlsd_diagrams"):
+        run_dot(source, {"png": tmp_path / "wide.png", "svg": tmp_path / "wide.svg"}, [])
+    assert Image.open(tmp_path / "wide.png").width <= 32767
+    (warning,) = [r.getMessage() for r in caplog.records]
+    assert warning.startswith("warning: A long chain: the PNG is too large")
+    assert "scaled by 0." in warning and "split the design into views" in warning
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="mlsd_diagrams"):  # a picture drawn as asked: quiet
+        run_dot('digraph "Short" { a -> b }', {"png": tmp_path / "short.png"}, [])
+    assert caplog.records == []
+
+
+def test_an_icon_graphviz_cannot_read_is_reported(tmp_path: Path, caplog):
+    from mlsd_diagrams.render.graphviz import run_dot
+
+    source = 'digraph "Icons" { a [image="missing-icon.png"]; a -> b }'
+    with caplog.at_level("WARNING", logger="mlsd_diagrams"):
+        run_dot(source, {"svg": tmp_path / "icons.svg"}, [])
+    assert [r.getMessage() for r in caplog.records] == [
+        "warning: Icons: an icon could not be read (missing-icon.png) and is missing from "
+        "the picture"
+    ]
