@@ -461,7 +461,7 @@ def section_full_render(ctx: Context) -> None:
             row(t, seen, seen_ref, "≤ 2× png,svg", t.ratio(seen, seen_ref) <= 2.0),
         ],
         [
-            "the full render adds the views (PNG+SVG each), the build-up frames and GIF, PDF,",
+            "the full render adds the views (SVG), the build-up frames (PNG) and GIF, PDF,",
             "DOT, the write-up, the script and the Excalidraw scene",
             CACHE_NOTE,
         ],
