@@ -115,7 +115,8 @@ def _render(
                     pool.shutdown(cancel_futures=True)
             for fmt in chosen(formats, "answer"):  # typeset from the pictures staged above
                 answer = scratch / fmt.path(design.id)
-                staged.append(_stage_answer(design, graph, formats, (templates, theme), answer))
+                settings = (templates, theme)
+                staged.append(_stage_answer(design, graph, formats, settings, answer, budget))
             staged += extras(scratch) if extras else []
             # publish: move the finished files into place, one atomic rename each
             files = [_publish(path, target, path.relative_to(scratch)) for path in staged]
@@ -246,9 +247,11 @@ def _stage_answer(
     formats: tuple[str, ...],
     settings: tuple[Path | None, str | None],
     answer: Path,
+    budget: float,
 ) -> Path:
     """The whole answer typeset as a PDF, its diagrams read from the staged SVG files (drawn
-    into a folder that is not published when the SVG formats were not asked for)."""
+    into a folder that is not published when the SVG formats were not asked for, one `dot`
+    per core at a time)."""
     from .render import paged, site
     from .render.writeup import to_markdown
 
@@ -257,9 +260,21 @@ def _stage_answer(
     if "svg" not in formats or "views" not in formats:
         pictures_folder = scratch / ".answer-pictures"
         main = pictures.overview(design, graph, theme)
-        for picture in [main, *pictures.view_pictures(design, graph, theme)]:
+        drawn = [main, *pictures.view_pictures(design, graph, theme)]
+        for picture in drawn:
             (pictures_folder / picture.name).parent.mkdir(parents=True, exist_ok=True)
-            _draw(picture, ("svg",), pictures_folder, Batch())
+        batch = Batch()
+        with ThreadPoolExecutor(cores()) as pool:
+            try:
+                futures = [
+                    pool.submit(_draw, picture, ("svg",), pictures_folder, batch, budget)
+                    for picture in drawn
+                ]
+                for future in futures:
+                    future.result()
+            finally:
+                batch.stop()
+                pool.shutdown(cancel_futures=True)
     writeup = to_markdown(design, graph, None, templates)
     card = site.Card.of(design)
     chapter = site.chapter_html(card, writeup, site.view_links(design), design.source, templates)
