@@ -13,8 +13,9 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextvars import copy_context
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -100,15 +101,19 @@ def _render(
         with tempfile.TemporaryDirectory(dir=output_dir, prefix=temp_prefix(design.id)) as folder:
             scratch = Path(folder)
             # render: every file is staged in a hidden folder beside the destination; the
-            # views and frames are drawn in the background while the overview is
+            # overview is drawn first, in the background, while the views and frames are
+            # made ready, then drawn beside it (`workers` at a time)
             batch = Batch()  # the `dot` runs of this render, stopped together on Ctrl-C
             workers = threads or cores()
-            with ThreadPoolExecutor(workers) if workers > 1 else _Inline() as pool:
+            with ThreadPoolExecutor(workers + 1) if workers > 1 else _Inline() as pool:
                 try:
+                    overview = pool.submit(
+                        copy_context().run, _stage, job, texts, scratch, budget, batch
+                    )
                     drawing = _start_pictures(
                         design, graph, formats, theme, scratch, pool, (batch, budget)
                     )
-                    staged = _stage(job, texts, scratch, budget)
+                    staged = overview.result()
                     staged += _finish_pictures(design, theme, scratch, drawing)
                 finally:
                     batch.stop()
@@ -126,7 +131,9 @@ def _render(
     return Rendered(design.id, tuple(files))
 
 
-def _stage(job: TextJob, texts: dict[str, str], scratch: Path, timeout: float) -> list[Path]:
+def _stage(
+    job: TextJob, texts: dict[str, str], scratch: Path, timeout: float, batch: Batch | None = None
+) -> list[Path]:
     """The single files of the overview: its images, then its texts, then their companions
     (the script's icons). The views, the build-up and the answer are staged apart."""
     single = [fmt for fmt in chosen(job.formats) if fmt.kind in ("image", "text")]
@@ -136,7 +143,7 @@ def _stage(job: TextJob, texts: dict[str, str], scratch: Path, timeout: float) -
     laid_out = any(fmt.kind == "text" and fmt.laid_out for fmt in single)
     if images or laid_out:
         icons = catalog.icon_search_path()
-        layout = run_dot(job.source, images, icons, timeout, layout=laid_out)
+        layout = run_dot(job.source, images, icons, timeout, layout=laid_out, batch=batch)
     if laid_out:
         from .render.layout import parse_layout
 
@@ -196,32 +203,40 @@ def _start_pictures(
     # interrupt must not bring back a scratch folder that was already removed
     for picture in (picture for listed in made.values() for picture in listed):
         (scratch / picture.name).parent.mkdir(exist_ok=True)
-    return _Drawing(
-        {
-            name: [
-                pool.submit(_draw, picture, BY_NAME[name].picture_formats, scratch, *runs)
-                for picture in listed
-            ]
-            for name, listed in made.items()
-        }
-    )
+    # the pictures gathered into one more file (the GIF's frames) are drawn first: that file
+    # waits for all of them, the others wait for nothing
+    started = {
+        name: [
+            pool.submit(_draw, picture, BY_NAME[name].picture_formats, scratch, *runs)
+            for picture in made[name]
+        ]
+        for name in _gathered_first(made)
+    }
+    return _Drawing({name: started[name] for name in made})
 
 
 def _finish_pictures(
     design: Design, theme: str | None, scratch: Path, drawing: _Drawing
 ) -> list[Path]:
     """The drawn pictures, each format's gathered into its one file if it has one (the
-    animated GIF of the frames)."""
-    staged = []
-    for name, futures in drawing.files.items():
-        drawn = [path for future in futures for path in future.result()]
-        staged += drawn
+    animated GIF of the frames), listed in the formats' order. The formats gathered into one
+    file are finished first (drawn first): the GIF is put together while the views are
+    still being drawn."""
+    staged: dict[str, list[Path]] = {}
+    for name in _gathered_first(drawing.files):
+        drawn = [path for future in drawing.files[name] for path in future.result()]
+        staged[name] = drawn
         fmt = BY_NAME[name]
         if fmt.finish and drawn:
             target = scratch / fmt.path(design.id)
             function(fmt.finish)(drawn, target, pictures.theme_of(design, theme))
-            staged.append(target)
-    return staged
+            staged[name] = [*drawn, target]
+    return [path for name in drawing.files for path in staged[name]]
+
+
+def _gathered_first(names: Iterable[str]) -> list[str]:
+    """`names` with the formats whose pictures are gathered into one more file first."""
+    return sorted(names, key=lambda name: BY_NAME[name].finish is None)
 
 
 def _draw(
