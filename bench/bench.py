@@ -49,9 +49,11 @@ class ContenderFailed(Exception):
 # --- running and timing ---
 
 
-def run(command: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:
+def run(
+    command: list[str], cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[bytes]:
     done = subprocess.run(
-        command, cwd=cwd, stdin=subprocess.DEVNULL, capture_output=True, check=False
+        command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, capture_output=True, check=False
     )
     if done.returncode != 0:
         tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-5:]
@@ -69,12 +71,13 @@ class Contender:
     cwd: Path | None = None
     setup: Callable[[], None] | None = None
     outputs: list[str] = field(default_factory=list)  # stdout of each run, warm-up included
+    env: dict[str, str] | None = None  # the environment to run in, if not this one
 
     def time_once(self) -> float:
         if self.setup is not None:
             self.setup()
         start = time.perf_counter()
-        done = [run(command, self.cwd) for command in self.commands]
+        done = [run(command, self.cwd, self.env) for command in self.commands]
         seconds = time.perf_counter() - start
         self.outputs.append(b"".join(d.stdout for d in done).decode("utf-8", "replace"))
         return seconds
@@ -248,6 +251,7 @@ class Context:
     tmp: Path
     design: Path
     graph: Graph
+    before: Path | None = None  # a checkout of an earlier version, to compare builds with
 
 
 def rounds(ctx: Context) -> str:
@@ -374,19 +378,31 @@ def section_build(ctx: Context) -> None:
         Contender("mlsd build (full)", [[*build, str(full)]], setup=lambda: _remove(full)),
         Contender("mlsd build (no-op rebuild)", [[*build, str(noop)]], setup=up_to_date),
     ]
+    if ctx.before is not None:  # the same full build by the earlier version's code
+        earlier = work / "before"
+        code = {**os.environ, "PYTHONPATH": str(ctx.before)}
+        contenders.append(
+            Contender(
+                f"mlsd build (full), the code of {ctx.before.name}",
+                [[*build, str(earlier)]],
+                setup=lambda: _remove(earlier),
+                env=code,
+            )
+        )
     t = measure(contenders, ctx.rounds)
-    ref, one, whole, again = (c.name for c in contenders)
+    ref, one, whole, again = (c.name for c in contenders[:4])
     skip, parallel = t.ratio(whole, again), t.ratio(one, whole)
-    print_table(
-        title,
-        [
-            row(t, ref, ref),
-            row(t, one, ref),
-            row(t, whole, ref, f"speed-up {1 / t.ratio(whole, ref):.2f}×, {parallel:.2f}× vs one"),
-            row(t, again, ref, f"≥ 10× faster than full ({skip:.1f}×)", skip >= 10),
-        ],
-        [rebuilt_note(contenders[-1].outputs)],
-    )
+    rows = [
+        row(t, ref, ref),
+        row(t, one, ref),
+        row(t, whole, ref, f"speed-up {1 / t.ratio(whole, ref):.2f}×, {parallel:.2f}× vs one"),
+        row(t, again, ref, f"≥ 10× faster than full ({skip:.1f}×)", skip >= 10),
+    ]
+    if ctx.before is not None:
+        gain = t.ratio(contenders[-1].name, whole)
+        target = f"≥ 2× slower than this build ({gain:.2f}×)"
+        rows.append(row(t, contenders[-1].name, ref, target, gain >= 2.0))
+    print_table(title, rows, [rebuilt_note(contenders[3].outputs)])
 
 
 def _remove(folder: Path) -> None:
@@ -644,11 +660,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="2 rounds, for a fast check")
     parser.add_argument("--design", type=Path, help="design to render (default: the largest)")
     parser.add_argument("--only", default=",".join(SECTIONS), help="sections, e.g. 1,3")
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="a checkout of an earlier version (the folder holding its mlsd_diagrams/): "
+        "section 3 times its full build beside this one's (goal: this one 2× faster)",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.rounds = 2
     if args.rounds < 1:
         parser.error("--rounds must be at least 1")
+    if args.before and not (args.before / "mlsd_diagrams" / "__init__.py").is_file():
+        parser.error(f"--before {args.before}: no mlsd_diagrams/ package there")
     args.only = [part.strip() for part in args.only.split(",") if part.strip()]
     if unknown := [part for part in args.only if part not in SECTIONS]:
         parser.error(f"unknown section(s) {', '.join(unknown)}; choose among {', '.join(SECTIONS)}")
@@ -668,7 +692,8 @@ def main(argv: list[str] | None = None) -> int:
     print(load_average("load average at start"))
     with tempfile.TemporaryDirectory(prefix="mlsd-bench-") as tmp:
         os.environ["MLSD_CACHE_DIR"] = str(Path(tmp) / "cache")  # never the user's cache
-        ctx = Context(args.rounds, Path(tmp), design.resolve(), graph)
+        before = args.before.resolve() if args.before else None
+        ctx = Context(args.rounds, Path(tmp), design.resolve(), graph, before)
         try:
             for key in args.only:
                 SECTIONS[key](ctx)
