@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import queue
 import re
 import shutil
 import statistics
@@ -22,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -47,9 +49,11 @@ class ContenderFailed(Exception):
 # --- running and timing ---
 
 
-def run(command: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:
+def run(
+    command: list[str], cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[bytes]:
     done = subprocess.run(
-        command, cwd=cwd, stdin=subprocess.DEVNULL, capture_output=True, check=False
+        command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, capture_output=True, check=False
     )
     if done.returncode != 0:
         tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-5:]
@@ -67,12 +71,13 @@ class Contender:
     cwd: Path | None = None
     setup: Callable[[], None] | None = None
     outputs: list[str] = field(default_factory=list)  # stdout of each run, warm-up included
+    env: dict[str, str] | None = None  # the environment to run in, if not this one
 
     def time_once(self) -> float:
         if self.setup is not None:
             self.setup()
         start = time.perf_counter()
-        done = [run(command, self.cwd) for command in self.commands]
+        done = [run(command, self.cwd, self.env) for command in self.commands]
         seconds = time.perf_counter() - start
         self.outputs.append(b"".join(d.stdout for d in done).decode("utf-8", "replace"))
         return seconds
@@ -246,6 +251,7 @@ class Context:
     tmp: Path
     design: Path
     graph: Graph
+    before: Path | None = None  # a checkout of an earlier version, to compare builds with
 
 
 def rounds(ctx: Context) -> str:
@@ -372,19 +378,31 @@ def section_build(ctx: Context) -> None:
         Contender("mlsd build (full)", [[*build, str(full)]], setup=lambda: _remove(full)),
         Contender("mlsd build (no-op rebuild)", [[*build, str(noop)]], setup=up_to_date),
     ]
+    if ctx.before is not None:  # the same full build by the earlier version's code
+        earlier = work / "before"
+        code = {**os.environ, "PYTHONPATH": str(ctx.before)}
+        contenders.append(
+            Contender(
+                f"mlsd build (full), the code of {ctx.before.name}",
+                [[*build, str(earlier)]],
+                setup=lambda: _remove(earlier),
+                env=code,
+            )
+        )
     t = measure(contenders, ctx.rounds)
-    ref, one, whole, again = (c.name for c in contenders)
+    ref, one, whole, again = (c.name for c in contenders[:4])
     skip, parallel = t.ratio(whole, again), t.ratio(one, whole)
-    print_table(
-        title,
-        [
-            row(t, ref, ref),
-            row(t, one, ref),
-            row(t, whole, ref, f"speed-up {1 / t.ratio(whole, ref):.2f}×, {parallel:.2f}× vs one"),
-            row(t, again, ref, f"≥ 10× faster than full ({skip:.1f}×)", skip >= 10),
-        ],
-        [rebuilt_note(contenders[-1].outputs)],
-    )
+    rows = [
+        row(t, ref, ref),
+        row(t, one, ref),
+        row(t, whole, ref, f"speed-up {1 / t.ratio(whole, ref):.2f}×, {parallel:.2f}× vs one"),
+        row(t, again, ref, f"≥ 10× faster than full ({skip:.1f}×)", skip >= 10),
+    ]
+    if ctx.before is not None:
+        gain = t.ratio(contenders[-1].name, whole)
+        target = f"≥ 2× slower than this build ({gain:.2f}×)"
+        rows.append(row(t, contenders[-1].name, ref, target, gain >= 2.0))
+    print_table(title, rows, [rebuilt_note(contenders[3].outputs)])
 
 
 def _remove(folder: Path) -> None:
@@ -459,7 +477,7 @@ def section_full_render(ctx: Context) -> None:
             row(t, seen, seen_ref, "≤ 2× png,svg", t.ratio(seen, seen_ref) <= 2.0),
         ],
         [
-            "the full render adds the views (PNG+SVG each), the build-up frames and GIF, PDF,",
+            "the full render adds the views (SVG), the build-up frames (PNG) and GIF, PDF,",
             "DOT, the write-up, the script and the Excalidraw scene",
             CACHE_NOTE,
         ],
@@ -494,7 +512,8 @@ print(statistics.median(quick), statistics.median(settled))
 
 
 def section_edit_loop(ctx: Context) -> None:
-    """Edit to picture in a warm process: one spec changed, its SVG rewritten."""
+    """Edit to picture in a warm process: one spec changed, its SVG rewritten; and D2's own
+    watch mode re-rendering the same shape."""
     work = ctx.tmp / "edit"
     work.mkdir()
     loops = max(10, ctx.rounds * 4)
@@ -505,7 +524,72 @@ def section_edit_loop(ctx: Context) -> None:
     verdict = "PASS" if quick <= 50 else "MISS"
     print(f"  median {quick:.0f} ms from save to SVG (serve's quick pass)   ≤ 50 ms   {verdict}")
     print(f"  median {settled:.0f} ms more to the settled picture (the layout search, then drawn)")
-    print("  D2's own watch mode serves a page over a websocket; its re-render is not timed here")
+    d2 = find_d2()
+    if d2 is None:
+        print(f"  d2 --watch: skipped: d2 not found; install it with `{D2_INSTALL_HINT}`")
+        return
+    compiled, seen = d2_watch(d2, to_d2(ctx.graph), work / "d2", loops)
+    faster = "PASS" if quick < compiled else "MISS"
+    print(
+        f"  median {compiled:.0f} ms d2 --watch recompiling the same shape (its own log)"
+        f"   mlsd faster   {faster}"
+    )
+    print(f"  ({seen:.0f} ms from d2's save to its SVG rewritten, its file watcher included)")
+
+
+# D2's watch mode logs each recompile with its time, as a Go duration.
+D2_COMPILED = re.compile(r"successfully compiled .* in ([0-9.]+)(ns|µs|us|ms|s)\b")
+GO_UNITS = {"ns": 1e-6, "µs": 1e-3, "us": 1e-3, "ms": 1.0, "s": 1000.0}
+
+
+def d2_watch(d2: str, source: str, work: Path, loops: int) -> tuple[float, float]:
+    """Medians, in ms, of `d2 --watch` recompiling after each change of the first label: as
+    its log says, and from the save to the log line (its file watcher included)."""
+    work.mkdir()
+    spec, svg = work / "watched.d2", work / "watched.svg"
+    spec.write_text(source, encoding="utf-8")
+    command = [d2, "--watch", "--browser=0", "--host=127.0.0.1", "--port=0", str(spec), str(svg)]
+    lines: queue.Queue[str] = queue.Queue()
+    watcher = subprocess.Popen(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    reader = threading.Thread(target=_pipe_lines, args=(watcher, lines), daemon=True)
+    reader.start()
+    compiled, seen = [], []
+    try:
+        _next_compile(lines)  # the first compile: d2 warm, its icons cached
+        for number in range(loops):
+            start = time.perf_counter()
+            spec.write_text(source.replace('label: "', f'label: "v{number} ', 1), encoding="utf-8")
+            compiled.append(_next_compile(lines))
+            seen.append((time.perf_counter() - start) * 1000)
+    finally:
+        watcher.terminate()
+        watcher.wait(timeout=10)
+    return statistics.median(compiled), statistics.median(seen)
+
+
+def _pipe_lines(process: subprocess.Popen[str], lines: queue.Queue[str]) -> None:
+    for line in process.stdout or ():
+        lines.put(line)
+
+
+def _next_compile(lines: queue.Queue[str], timeout: float = 60.0) -> float:
+    """The time of d2's next successful compile, in ms, from its log."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            line = lines.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            raise ContenderFailed(f"d2 --watch logged no compile in {timeout:g} s") from None
+        if "error" in line.lower():
+            raise ContenderFailed(f"d2 --watch: {line.strip()}")
+        if match := D2_COMPILED.search(line):
+            return float(match.group(1)) * GO_UNITS[match.group(2)]
 
 
 def section_noop_imports(ctx: Context) -> None:
@@ -576,11 +660,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="2 rounds, for a fast check")
     parser.add_argument("--design", type=Path, help="design to render (default: the largest)")
     parser.add_argument("--only", default=",".join(SECTIONS), help="sections, e.g. 1,3")
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="a checkout of an earlier version (the folder holding its mlsd_diagrams/): "
+        "section 3 times its full build beside this one's (goal: this one 2× faster)",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.rounds = 2
     if args.rounds < 1:
         parser.error("--rounds must be at least 1")
+    if args.before and not (args.before / "mlsd_diagrams" / "__init__.py").is_file():
+        parser.error(f"--before {args.before}: no mlsd_diagrams/ package there")
     args.only = [part.strip() for part in args.only.split(",") if part.strip()]
     if unknown := [part for part in args.only if part not in SECTIONS]:
         parser.error(f"unknown section(s) {', '.join(unknown)}; choose among {', '.join(SECTIONS)}")
@@ -600,7 +692,8 @@ def main(argv: list[str] | None = None) -> int:
     print(load_average("load average at start"))
     with tempfile.TemporaryDirectory(prefix="mlsd-bench-") as tmp:
         os.environ["MLSD_CACHE_DIR"] = str(Path(tmp) / "cache")  # never the user's cache
-        ctx = Context(args.rounds, Path(tmp), design.resolve(), graph)
+        before = args.before.resolve() if args.before else None
+        ctx = Context(args.rounds, Path(tmp), design.resolve(), graph, before)
         try:
             for key in args.only:
                 SECTIONS[key](ctx)

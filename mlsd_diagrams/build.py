@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextvars import copy_context
 from dataclasses import dataclass, replace
@@ -119,13 +119,15 @@ def _render(
         with tempfile.TemporaryDirectory(dir=output_dir, prefix=temp_prefix(design.id)) as folder:
             scratch = Path(folder)
             # render: every file is staged in a hidden folder beside the destination; the
-            # views and frames are drawn in the background while the overview is
+            # overview is drawn first, in the background, while the views and frames are
+            # made ready, then drawn beside it (`workers` at a time)
             batch = Batch()  # the `dot` runs of this render, stopped together on Ctrl-C
             workers = threads or cores()
-            with ThreadPoolExecutor(workers) if workers > 1 else _Inline() as pool:
+            with ThreadPoolExecutor(workers + 1) if workers > 1 else _Inline() as pool:
                 try:
+                    overview = pool.submit(copy_context().run, _stage, job, texts, scratch, batch)
                     drawing = _start_pictures(design, graph, formats, theme, scratch, pool, batch)
-                    staged = _stage(job, texts, scratch)
+                    staged = overview.result()
                     staged += _finish_pictures(design, theme, scratch, drawing)
                 finally:
                     batch.stop()
@@ -143,7 +145,9 @@ def _render(
     return Rendered(design.id, tuple(files))
 
 
-def _stage(job: TextJob, texts: dict[str, str], scratch: Path) -> list[Path]:
+def _stage(
+    job: TextJob, texts: dict[str, str], scratch: Path, batch: Batch | None = None
+) -> list[Path]:
     """The single files of the overview: its images, then its texts, then their companions
     (the script's icons). The views, the build-up and the answer are staged apart."""
     single = [fmt for fmt in chosen(job.formats) if fmt.kind in ("image", "text")]
@@ -152,7 +156,7 @@ def _stage(job: TextJob, texts: dict[str, str], scratch: Path) -> list[Path]:
     images = {fmt.name: staged[fmt.name] for fmt in single if fmt.kind == "image"}
     laid_out = any(fmt.kind == "text" and fmt.laid_out for fmt in single)
     if images or laid_out:
-        layout = engine().draw(job.source, images, layout=laid_out)
+        layout = engine().draw(job.source, images, layout=laid_out, batch=batch)
     if laid_out:
         texts = {**texts, **_texts(replace(job, layout=layout), laid_out=True)}
     _finish_images(staged)
@@ -210,29 +214,38 @@ def _start_pictures(
     # interrupt must not bring back a scratch folder that was already removed
     for picture in (picture for listed in made.values() for picture in listed):
         (scratch / picture.name).parent.mkdir(exist_ok=True)
-    # each drawn in a copy of this context: the engine and the render's time budget hold there
-    files: dict[str, list[Future[list[Path]]]] = {}
-    for name, listed in made.items():
+    # the pictures gathered into one more file (the GIF's frames) are drawn first: that file
+    # waits for all of them, the others wait for nothing; each in a copy of this context (the
+    # engine and the render's time budget hold there)
+    started: dict[str, list[Future[list[Path]]]] = {}
+    for name in _gathered_first(made):
         draw = partial(_draw, formats=BY_NAME[name].picture_formats, scratch=scratch, batch=batch)
-        files[name] = [pool.submit(copy_context().run, draw, picture) for picture in listed]
-    return _Drawing(files)
+        started[name] = [pool.submit(copy_context().run, draw, picture) for picture in made[name]]
+    return _Drawing({name: started[name] for name in made})
 
 
 def _finish_pictures(
     design: Design, theme: str | None, scratch: Path, drawing: _Drawing
 ) -> list[Path]:
     """The drawn pictures, each format's gathered into its one file if it has one (the
-    animated GIF of the frames)."""
-    staged = []
-    for name, futures in drawing.files.items():
-        drawn = [path for future in futures for path in future.result()]
-        staged += drawn
+    animated GIF of the frames), listed in the formats' order. The formats gathered into one
+    file are finished first (drawn first): the GIF is put together while the views are
+    still being drawn."""
+    staged: dict[str, list[Path]] = {}
+    for name in _gathered_first(drawing.files):
+        drawn = [path for future in drawing.files[name] for path in future.result()]
+        staged[name] = drawn
         fmt = BY_NAME[name]
         if fmt.finish and drawn:
             target = scratch / fmt.path(design.id)
             function(fmt.finish)(drawn, target, pictures.theme_of(design, theme))
-            staged.append(target)
-    return staged
+            staged[name] = [*drawn, target]
+    return [path for name in drawing.files for path in staged[name]]
+
+
+def _gathered_first(names: Iterable[str]) -> list[str]:
+    """`names` with the formats whose pictures are gathered into one more file first."""
+    return sorted(names, key=lambda name: BY_NAME[name].finish is None)
 
 
 def _draw(picture: Picture, formats: tuple[str, ...], scratch: Path, batch: Batch) -> list[Path]:
@@ -245,7 +258,8 @@ def _draw(picture: Picture, formats: tuple[str, ...], scratch: Path, batch: Batc
 
 def _stage_answer(made: Made, formats: tuple[str, ...], theme: str | None, answer: Path) -> Path:
     """The whole answer typeset as a PDF, its diagrams read from the staged SVG files (drawn
-    into a folder that is not published when the SVG formats were not asked for)."""
+    into a folder that is not published when the SVG formats were not asked for, one `dot`
+    per core at a time)."""
     from .render import paged, site
 
     design, graph, templates = made.design, made.graph, made.templates
@@ -253,9 +267,19 @@ def _stage_answer(made: Made, formats: tuple[str, ...], theme: str | None, answe
     if "svg" not in formats or "views" not in formats:
         pictures_folder = scratch / ".answer-pictures"
         main = pictures.overview(design, graph, theme)
-        for picture in [main, *pictures.view_pictures(design, graph, theme)]:
+        drawn = [main, *pictures.view_pictures(design, graph, theme)]
+        for picture in drawn:
             (pictures_folder / picture.name).parent.mkdir(parents=True, exist_ok=True)
-            _draw(picture, ("svg",), pictures_folder, Batch())
+        batch = Batch()
+        with ThreadPoolExecutor(cores()) as pool:
+            try:
+                draw = partial(_draw, formats=("svg",), scratch=pictures_folder, batch=batch)
+                futures = [pool.submit(copy_context().run, draw, picture) for picture in drawn]
+                for future in futures:
+                    future.result()
+            finally:
+                batch.stop()
+                pool.shutdown(cancel_futures=True)
     card = site.Card.of(design)
     chapter = site.chapter_html(
         card, made.writeup, site.view_links(design), design.source, templates

@@ -117,13 +117,13 @@ REGISTRY: tuple[Format, ...] = (
     ),
     Format(
         "views",
-        "one picture per concern, PNG and SVG, in views/",
+        "one picture per concern, SVG, in views/",
         "pictures",
         laid_out=True,
         pictures="mlsd_diagrams.pictures:view_pictures",
-        picture_formats=("png", "svg"),
+        picture_formats=("svg",),  # PNG only where one is read: nothing reads a view's
         folder="views",
-        suffixes=(".png", ".svg"),
+        suffixes=(".png", ".svg"),  # .png: an earlier version's views, removed on render
     ),
     Format(
         "gif",

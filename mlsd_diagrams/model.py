@@ -793,7 +793,7 @@ class ViewSpec(Spec):
     flows that cross its border end in small stubs naming the component outside."""
 
     id: Identifier
-    """Id of the view; names its files (`views/<id>.png` and `views/<id>.svg`)."""
+    """Id of the view; names its file (`views/<id>.svg`)."""
     title: Label
     """Title, shown after the design's title."""
     stages: list[Stage] = []

@@ -101,7 +101,7 @@ def test_the_schema_documents_kinds_and_tradeoffs_once_each():
     ]
     assert titled == []  # no title made from a key name, shown twice on hover
     view_id = schema["$defs"]["ViewSpec"]["properties"]["id"]["description"]
-    assert "views/<id>.png" in view_id
+    assert "views/<id>.svg" in view_id
 
 
 def test_the_schema_beside_the_designs_is_current():

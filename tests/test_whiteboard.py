@@ -226,9 +226,7 @@ def test_render_writes_views_frames_and_a_gif_in_build_up_order(tmp_path: Path, 
     folder = tmp_path / design.id
     names = sorted(p.relative_to(folder).as_posix() for p in rendered.files)
     assert [n for n in names if n.startswith("views/")] == [
-        f"views/{v}.{ext}"
-        for v in ("data", "monitoring", "offline-online", "serving", "training")
-        for ext in ("png", "svg")
+        f"views/{v}.svg" for v in ("data", "monitoring", "offline-online", "serving", "training")
     ]
     frames = sorted(folder.glob("buildup/*.png"))
     assert len(frames) == 6
@@ -254,11 +252,23 @@ def test_a_view_taken_out_of_the_spec_disappears_on_the_next_render(tmp_path: Pa
     spec = MINIMAL + VIEWS
     design = validate(load_text(spec, tmp_path / "spec.yaml"))
     render_design(design, tmp_path, ("views",))
-    assert (tmp_path / "tiny" / "views" / "app-side.png").exists()
+    assert (tmp_path / "tiny" / "views" / "app-side.svg").exists()
     fewer = validate(load_text(spec.split("    - {id: app-side")[0], tmp_path / "spec.yaml"))
     render_design(fewer, tmp_path, ("views",))
-    assert not (tmp_path / "tiny" / "views" / "app-side.png").exists()
-    assert (tmp_path / "tiny" / "views" / "serving.png").exists()
+    assert not (tmp_path / "tiny" / "views" / "app-side.svg").exists()
+    assert (tmp_path / "tiny" / "views" / "serving.svg").exists()
+
+
+def test_views_are_svg_only_and_an_earlier_versions_view_png_goes(tmp_path: Path):
+    """Nothing reads a view's PNG (the site, the answer PDF and the write-up show the SVG),
+    so none is drawn; one an earlier version wrote would be a stale picture, and goes."""
+    design = validate(load_text(MINIMAL + VIEWS, tmp_path / "spec.yaml"))
+    views = tmp_path / "tiny" / "views"
+    views.mkdir(parents=True)
+    (views / "serving.png").write_bytes(b"an earlier version's view")
+    render_design(design, tmp_path, ("views",))
+    assert sorted(path.suffix for path in views.iterdir()) == [".svg"] * len(list(views.iterdir()))
+    assert (views / "serving.svg").exists() and not (views / "serving.png").exists()
 
 
 def test_mlsd_check_reports_figures_and_fails_only_when_strict(tmp_path: Path):

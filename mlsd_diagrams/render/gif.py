@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from PIL import Image, ImageColor
+
+from .graphviz import cores
 
 if TYPE_CHECKING:
     from .style import Theme
@@ -28,7 +33,9 @@ def animate(frames: list[Path], target: Path, background: str = "#FFFFFF") -> No
     canvas of the largest size, so the picture never jumps. All frames share one palette,
     taken from the last frame (it draws every stage, so it has every colour of the others):
     the colours never flicker between frames, and mapping a frame to a known palette is
-    several times faster than finding a palette per frame. Frames are read one at a time.
+    several times faster than finding a palette per frame. The last frame is read once (for
+    the palette, and as itself); the others are read and mapped a few at a time, one per
+    core (Pillow decodes and maps without holding the interpreter), in order.
     """
     sizes = [_size(path) for path in frames]
     width, height = max(w for w, _ in sizes), max(h for _, h in sizes)
@@ -41,20 +48,47 @@ def animate(frames: list[Path], target: Path, background: str = "#FFFFFF") -> No
             board.paste(image.convert("RGB"), (0, 0))
         return board.resize(size, Image.Resampling.LANCZOS) if scale < 1.0 else board
 
-    palette = _palette(canvas(frames[-1]), ImageColor.getrgb(background))
-    indexed = (canvas(path).quantize(palette=palette, dither=Image.Dither.NONE) for path in frames)
+    last = canvas(frames[-1])
+    palette = _palette(last, ImageColor.getrgb(background))
+
+    def indexed(path: Path | None) -> Image.Image:
+        drawn = last if path is None else canvas(path)
+        return drawn.quantize(palette=palette, dither=Image.Dither.NONE)
+
     durations = [FRAME_MS] * (len(frames) - 1) + [LAST_FRAME_MS]
-    first = next(indexed)
-    first.save(
-        target,
-        format="GIF",
-        save_all=True,
-        append_images=indexed,
-        duration=durations,
-        loop=0,
-        optimize=False,
-        disposal=1,
-    )
+    with ThreadPoolExecutor(cores()) as pool:
+        mapped = _in_order(pool, indexed, [*frames[:-1], None], ahead=cores())
+        first = next(mapped)
+        first.save(
+            target,
+            format="GIF",
+            save_all=True,
+            append_images=mapped,
+            duration=durations,
+            loop=0,
+            optimize=False,
+            disposal=1,
+        )
+
+
+_Item = TypeVar("_Item")
+
+
+def _in_order(
+    pool: ThreadPoolExecutor,
+    work: Callable[[_Item], Image.Image],
+    items: list[_Item],
+    ahead: int,
+) -> Iterator[Image.Image]:
+    """`work` of each item, in order, computed in `pool` at most `ahead` items ahead of the
+    one taken (so a long build-up is never all held at once)."""
+    started: deque[Future[Image.Image]] = deque()
+    for item in items:
+        started.append(pool.submit(work, item))
+        if len(started) > ahead:
+            yield started.popleft().result()
+    while started:
+        yield started.popleft().result()
 
 
 def _palette(image: Image.Image, paper: tuple[int, ...]) -> Image.Image:

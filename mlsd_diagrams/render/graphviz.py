@@ -180,6 +180,7 @@ def run_dot(
     budget = timeout if timeout is not None else _BUDGET.get()
     done = _run(command, source.encode("utf-8"), budget, "`dot`", batch)
     if done.returncode == 0:
+        _report_changes(done, source)
         return done.stdout
     first = done
     for fallback in FALLBACKS if is_layout_bug(first) else ():
@@ -196,6 +197,32 @@ def run_dot(
     if is_layout_bug(first):
         message += f" (and with each of {len(FALLBACKS)} fallback layouts: split the design)"
     raise GraphvizFailedError(message)
+
+
+# What Graphviz says on success when the picture it wrote is not the one asked for, with
+# what it means for the reader; these reach the user as warnings (its other chatter does not).
+CHANGED_OUTPUT: tuple[tuple[re.Pattern[bytes], str], ...] = (
+    (
+        re.compile(rb"too large for cairo-renderer bitmaps\. Scaling by ([0-9.]+)"),
+        "the PNG is too large for Graphviz's bitmaps and was scaled by {0} to fit (its labels "
+        "smaller than drawn): split the design into views (diagram.views), or use the SVG",
+    ),
+    (
+        re.compile(rb'No or improper image="?([^"\n]*)"?'),
+        "an icon could not be read ({0}) and is missing from the picture",
+    ),
+)
+
+
+def _report_changes(done: subprocess.CompletedProcess[bytes], source: str) -> None:
+    """Warn, once each, of what Graphviz changed in the picture it drew (`CHANGED_OUTPUT`)."""
+    said = set()
+    for pattern, meaning in CHANGED_OUTPUT:
+        for match in pattern.finditer(done.stderr):
+            found = printable(match.group(1).decode("utf-8", "replace"))[:200]
+            said.add(meaning.format(found))
+    for message in sorted(said):
+        log.warning("warning: %s: %s", _graph_name(source), message)
 
 
 _NO_SPACE = re.compile(rb"gvwrite_no_z problem|No space left on device")
