@@ -145,22 +145,28 @@ def test_exported_script_of_hostile_text_draws_what_render_draws(spec: Path, tmp
     assert sorted(exported["nodes"]) == sorted(c.id for c in design.components)
 
 
-@pytest.mark.parametrize("theme", ["dark", "whiteboard", "light"])
-def test_exported_script_draws_with_the_theme(spec_file, tmp_path: Path, theme: str):
-    """`mlsd render --theme dark -f py`: the script draws on the dark paper, in its inks."""
+def _exported_and_run(spec: Path, tmp_path: Path, theme: str, fmt: str) -> Path:
+    """`mlsd render --theme THEME -f py`, then the script run to draw `fmt`: the file drawn."""
     from click.testing import CliRunner
 
     from mlsd_diagrams.cli import cli
-    from mlsd_diagrams.render.style import THEMES
 
     out = tmp_path / "out"
-    args = ["render", str(spec_file()), "-o", str(out), "-f", "py", "--theme", theme]
+    args = ["render", str(spec), "-o", str(out), "-f", "py", "--theme", theme]
     assert CliRunner().invoke(cli, args).exit_code == 0
     done = subprocess.run(
-        [sys.executable, "tiny.py", "svg"], cwd=out / "tiny", capture_output=True, timeout=60
+        [sys.executable, "tiny.py", fmt], cwd=out / "tiny", capture_output=True, timeout=60
     )
     assert done.returncode == 0, done.stderr.decode()[-2000:]
-    root = ET.fromstring((out / "tiny" / "tiny.svg").read_bytes())
+    return out / "tiny" / f"tiny.{fmt}"
+
+
+@pytest.mark.parametrize("theme", ["dark", "whiteboard", "light"])
+def test_exported_script_draws_with_the_theme(spec_file, tmp_path: Path, theme: str):
+    """`mlsd render --theme dark -f py`: the script draws on the dark paper, in its inks."""
+    from mlsd_diagrams.render.style import THEMES
+
+    root = ET.fromstring(_exported_and_run(spec_file(), tmp_path, theme, "svg").read_bytes())
     chosen = THEMES[theme]
     graph = next(g for g in root.iter(f"{SVG}g") if g.get("class") == "graph")
     paper = graph.find(f"{SVG}polygon")
@@ -186,27 +192,19 @@ def test_exported_script_draws_icons_as_mlsd_render_does(spec_file, tmp_path: Pa
     """On a theme with icon tiles (dark), every icon the script draws is on the light tile,
     as in `mlsd render` (a black icon on dark paper cannot be seen); elsewhere icons are the
     plain ones."""
-    from click.testing import CliRunner
     from PIL import Image
 
-    from mlsd_diagrams.cli import cli
     from mlsd_diagrams.render.style import THEMES
 
-    out = tmp_path / "out"
-    args = ["render", str(spec_file()), "-o", str(out), "-f", "py", "--theme", theme]
-    assert CliRunner().invoke(cli, args).exit_code == 0
-    done = subprocess.run(
-        [sys.executable, "tiny.py", "dot"], cwd=out / "tiny", capture_output=True, timeout=60
-    )
-    assert done.returncode == 0, done.stderr.decode()[-2000:]
-    images = re.findall(r'image="([^"]+)"', (out / "tiny" / "tiny.dot").read_text())
+    drawn = _exported_and_run(spec_file(), tmp_path, theme, "dot")
+    images = re.findall(r'image="([^"]+)"', drawn.read_text())
     assert len(images) == 2  # the app and the API
     tile = THEMES[theme].icon_tile
     for image in images:
         with Image.open(image) as icon:
             corner = icon.convert("RGBA").getpixel((0, 0))
         if tile:
-            assert Path(image).parent == out / "tiny" / "icons"
+            assert Path(image).parent == drawn.parent / "icons"
             assert corner == (*bytes.fromhex(tile.lstrip("#")), 255)
         else:
             assert corner[3] == 0  # the icon as drawn by its maker, on no tile

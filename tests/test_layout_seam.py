@@ -8,6 +8,7 @@ import json
 import threading
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import MINIMAL
@@ -19,7 +20,6 @@ from mlsd_diagrams.check import check_design
 from mlsd_diagrams.graph import build_graph
 from mlsd_diagrams.pictures import overview
 from mlsd_diagrams.render.dot import to_dot
-from mlsd_diagrams.render.graphviz import Batch
 from mlsd_diagrams.render.layout import DOT, Dot, Layout, engine, lay_out, placed_by
 from mlsd_diagrams.validate import load_design
 
@@ -51,18 +51,10 @@ class TopDown(Dot):
             self.laid_out.append(source)
         return super().lay_out(_top_down(source))
 
-    def draw(
-        self,
-        source: str,
-        outputs: Mapping[str, Path],
-        *,
-        dpi: int | None = None,
-        batch: Batch | None = None,
-        layout: bool = False,
-    ) -> Layout | None:
+    def draw(self, source: str, outputs: Mapping[str, Path], **options: Any) -> Layout | None:
         with self._lock:
             self.drawn += outputs.values()
-        return super().draw(_top_down(source), outputs, dpi=dpi, batch=batch, layout=layout)
+        return super().draw(_top_down(source), outputs, **options)
 
 
 def _top_down(source: str) -> str:
