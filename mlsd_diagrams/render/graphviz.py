@@ -180,7 +180,8 @@ def run_dot(
     budget = timeout if timeout is not None else _BUDGET.get()
     done = _run(command, source.encode("utf-8"), budget, "`dot`", batch)
     if done.returncode == 0:
-        _report_changes(done, source)
+        if outputs:  # a picture was drawn (a layout alone, as the search runs dozens, is not)
+            _report_changes(done, source)
         return done.stdout
     first = done
     for fallback in FALLBACKS if is_layout_bug(first) else ():
