@@ -549,7 +549,7 @@ def check(
         click.echo(format_report(checks, limits, notes))
     warned = [c for c in checks if not c.passed]
     if warned and output_format == "text":
-        verdict = "fails" if strict else "warns"
+        verdict = ("fail" if strict else "warn") + ("s" if len(warned) == 1 else "")
         click.secho(f"{len(warned)} of {len(checks)} pictures {verdict}", fg="yellow", err=True)
     if any(isinstance(result, MlsdError) for result in results):
         _exit(results)
