@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import MINIMAL
 
 from mlsd_diagrams.build import load_design
 from mlsd_diagrams.errors import SpecError
@@ -60,3 +61,23 @@ def test_every_problem_is_reported_once(spec_file):
         load_design(spec_file(text))
     messages = [p.message for p in caught.value.problems]
     assert len(messages) == len(set(messages)) == 2
+
+
+def test_too_many_components_names_the_stage_views_to_split_into(spec_file):
+    """Past the cap, the message names each stage view the design splits into with its
+    number of components (and which would still be past the cap), at the `components` key."""
+    stages = ["client"] * 5 + ["data"] * 60 + ["features"] * 70 + ["training"] * 10
+    items = "".join(
+        f"  - {{id: c{n}, kind: cache, label: C{n}, stage: {stage}}}\n"
+        for n, stage in enumerate(stages)
+    )
+    text = MINIMAL.split("components:")[0] + "components:\n" + items + "flows: []\n"
+    spec = spec_file(text)
+    with pytest.raises(SpecError) as caught:
+        load_design(spec)
+    [problem] = caught.value.problems
+    line = text.splitlines().index("components:") + 1
+    assert str(caught.value) == (
+        f"{spec}:{line}:1: components: has 145 entries, more than 120; split the design into "
+        "one spec per stage view: data (130, split again); training (10); serving (5)"
+    )
