@@ -18,7 +18,7 @@ from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
-from . import compiled, pictures
+from . import arrange, compiled, pictures
 from .errors import RenderError
 from .formats import BY_NAME, DEFAULT_FORMATS, TextJob, chosen, function
 from .graph import Graph, build_graph
@@ -69,8 +69,14 @@ def render_file(
         rendered = render_design(design, output_dir, formats, templates, theme=theme)
     except RenderError as exc:
         raise type(exc)(f"{path}: {exc}") from None
-    compiled.remember(raw, theme, rendered)
+    if not _sketching():  # a sketch is no render of the spec to draw again
+        compiled.remember(raw, theme, rendered)
     return rendered
+
+
+def _sketching() -> bool:
+    """Whether serve's quick pass (arrange.sketching) draws here: its layout is a sketch."""
+    return arrange._SKETCHING.get()  # (arrange.py has no public reader of it yet)
 
 
 def render_design(
@@ -122,6 +128,8 @@ def _render(
             # made ready, then drawn beside it (`workers` at a time)
             batch = Batch()  # the `dot` runs of this render, stopped together on Ctrl-C
             workers = threads or cores()
+            if not chosen(formats, "pictures"):  # the overview alone: drawn right here
+                workers = 1
             with ThreadPoolExecutor(workers + 1) if workers > 1 else _Inline() as pool:
                 try:
                     overview = pool.submit(copy_context().run, _stage, job, texts, scratch, batch)

@@ -114,3 +114,15 @@ def test_no_graphviz_keeps_nothing(spec, tmp_path, monkeypatch):
 
     monkeypatch.setattr(compiled, "find_dot", missing)
     assert compiled._entry(spec.read_bytes(), None) is None
+
+
+def test_a_sketch_is_not_kept_as_the_specs_picture(spec, tmp_path):
+    """serve's quick pass draws a sketch (arrange.sketching, no layout search): never kept
+    as what a render of the spec draws."""
+    from mlsd_diagrams.arrange import sketching
+
+    with sketching():
+        render_in_full(spec, tmp_path / "a", ("svg",))
+    assert _entries(tmp_path) == []
+    render_in_full(spec, tmp_path / "a", ("svg",))
+    assert len(_entries(tmp_path)) == 1
