@@ -13,7 +13,7 @@ __version__ = "0.1.0"
 
 _API = {
     "FORMATS": "formats",
-    "Rendered": "build",
+    "Rendered": "staging",
     "load_design": "build",
     "render_design": "build",
     "render_file": "build",

@@ -9,8 +9,6 @@ symbolic link, and every path is `output/<design-id>/...` with an id of the safe
 
 from __future__ import annotations
 
-import os
-import re
 import tempfile
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -20,26 +18,20 @@ from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
-from . import pictures
-from .errors import RenderError, shown
+from . import arrange, compiled, pictures
+from .errors import RenderError
 from .formats import BY_NAME, DEFAULT_FORMATS, TextJob, chosen, function
 from .graph import Graph, build_graph
-from .ids import ID_PATTERN
+from .load import load_bytes, read_spec
 from .model import Design
 from .pictures import Picture
 from .render.dot import to_dot
 from .render.graphviz import Batch, checked_dot, cores, time_budget, timeout_seconds
 from .render.layout import engine
-from .validate import load_design
-from .write import clean_stale, output_folder, real_folder, refuse_link, temp_prefix
-
-
-@dataclass(frozen=True)
-class Rendered:
-    """What one render wrote."""
-
-    design_id: str
-    files: tuple[Path, ...]
+from .staging import Rendered, design_folder, finish_images, publish
+from .validate import load_design as load_design  # tests and the bench load specs so
+from .validate import validate
+from .write import clean_stale, output_folder, temp_prefix
 
 
 @dataclass(frozen=True)
@@ -65,13 +57,26 @@ def render_file(
     formats: tuple[str, ...] = DEFAULT_FORMATS,
     templates: Path | None = None,
     theme: str | None = None,
+    raw: bytes | None = None,
 ) -> Rendered:
-    design = load_design(path)
+    """Render the spec at `path` (its bytes `raw`, if read already); what its overview was
+    drawn from is kept for a later render of the same spec (compiled.py)."""
+    if raw is None:
+        raw = read_spec(path)
+    design = validate(load_bytes(raw, str(path)))
     clean_stale(output_folder(output_dir))
     try:
-        return render_design(design, output_dir, formats, templates, theme=theme)
+        rendered = render_design(design, output_dir, formats, templates, theme=theme)
     except RenderError as exc:
         raise type(exc)(f"{path}: {exc}") from None
+    if not _sketching():  # a sketch is no render of the spec to draw again
+        compiled.remember(raw, theme, rendered)
+    return rendered
+
+
+def _sketching() -> bool:
+    """Whether serve's quick pass (arrange.sketching) draws here: its layout is a sketch."""
+    return arrange._SKETCHING.get()  # (arrange.py has no public reader of it yet)
 
 
 def render_design(
@@ -105,7 +110,7 @@ def _render(
     extras: Callable[[Path, Made], list[Path]] | None,
     threads: int | None,
 ) -> Rendered:
-    target = _design_folder(output_dir, design.id)
+    target = design_folder(output_dir, design.id)
     # graph: the plain, deterministic graph of the design, and its DOT source
     graph = build_graph(design)
     main = pictures.overview(design, graph, theme)
@@ -123,6 +128,8 @@ def _render(
             # made ready, then drawn beside it (`workers` at a time)
             batch = Batch()  # the `dot` runs of this render, stopped together on Ctrl-C
             workers = threads or cores()
+            if not chosen(formats, "pictures"):  # the overview alone: drawn right here
+                workers = 1
             with ThreadPoolExecutor(workers + 1) if workers > 1 else _Inline() as pool:
                 try:
                     overview = pool.submit(copy_context().run, _stage, job, texts, scratch, batch)
@@ -138,11 +145,11 @@ def _render(
                 staged.append(_stage_answer(made, formats, theme, answer))
             staged += extras(scratch, made) if extras else []
             # publish: move the finished files into place, one atomic rename each
-            files = [_publish(path, target, path.relative_to(scratch)) for path in staged]
+            files = [publish(path, target, path.relative_to(scratch)) for path in staged]
             _prune(target, files, formats)
     except OSError as exc:
         raise RenderError(f"{exc.filename or target}: {exc.strerror or exc}") from None
-    return Rendered(design.id, tuple(files))
+    return Rendered(design.id, tuple(files), source)
 
 
 def _stage(
@@ -159,18 +166,10 @@ def _stage(
         layout = engine().draw(job.source, images, layout=laid_out, batch=batch)
     if laid_out:
         texts = {**texts, **_texts(replace(job, layout=layout), laid_out=True)}
-    _finish_images(staged)
+    finish_images(staged)
     for name, text in texts.items():
         staged[name].write_text(text, encoding="utf-8")
     return [*staged.values(), *_stage_companions(job, scratch)]
-
-
-def _finish_images(staged: dict[str, Path]) -> None:
-    """Each drawn image's last step, as its format says (self-contained SVG: icons and fonts
-    inlined; reproducible PDF: a fixed creation date)."""
-    for fmt in chosen(tuple(staged), "image"):
-        if fmt.rewrite:
-            _rewrite(staged[fmt.name], function(fmt.rewrite))
 
 
 class _Inline(ThreadPoolExecutor):
@@ -252,7 +251,7 @@ def _draw(picture: Picture, formats: tuple[str, ...], scratch: Path, batch: Batc
     """Draw one picture with the engine in force."""
     outputs = {fmt: scratch / f"{picture.name}.{fmt}" for fmt in formats}
     engine().draw(to_dot(picture.graph, picture.options), outputs, dpi=picture.dpi, batch=batch)
-    _finish_images(outputs)
+    finish_images(outputs)
     return list(outputs.values())
 
 
@@ -309,17 +308,6 @@ def _stage_companions(job: TextJob, scratch: Path) -> list[Path]:
     return staged
 
 
-def _design_folder(output_dir: Path, design_id: str) -> Path:
-    """`output_dir/<design_id>`, checked: inside the output folder, and not a link or file."""
-    if not re.fullmatch(ID_PATTERN, design_id):
-        raise RenderError(f"'{shown(design_id)}' cannot name an output folder")
-    target = output_folder(output_dir) / design_id
-    refuse_link(target)
-    if target.exists() and not target.is_dir():
-        raise RenderError(f"{target}: exists and is not a folder; remove it")
-    return target
-
-
 def _prune(target: Path, published: list[Path], formats: tuple[str, ...]) -> None:
     """Remove the views and frames an earlier render wrote that this one did not (a view
     taken out of the spec, a stage gone)."""
@@ -334,18 +322,3 @@ def _prune(target: Path, published: list[Path], formats: tuple[str, ...]) -> Non
         for entry in path.iterdir():
             if entry.suffix in suffixes and entry not in keep and not entry.is_dir():
                 entry.unlink()
-
-
-def _rewrite(path: Path, change: Callable[[bytes], bytes]) -> None:
-    path.write_bytes(change(path.read_bytes()))
-
-
-def _publish(staged: Path, target: Path, relative: Path) -> Path:
-    """Move one staged file to `target/relative`; no folder or file on the way is a link."""
-    folder = real_folder(target)
-    for part in relative.parent.parts:
-        folder = real_folder(folder / part)
-    final = folder / relative.name
-    refuse_link(final)
-    os.replace(staged, final)
-    return final

@@ -24,9 +24,9 @@ from .formats import DEFAULT_FORMATS, FORMATS, help_text
 from .themes import THEME_NAMES
 
 if TYPE_CHECKING:
-    from .build import Rendered
     from .portfolio import Summary
     from .review import Review
+    from .staging import Rendered
 
 T = TypeVar("T")
 Command = TypeVar("Command", bound=Callable[..., Any])
@@ -143,7 +143,7 @@ def render(
 
     Example: mlsd render designs/video-recommendation.yaml -o output/ -f png,svg,md --theme dark
     """
-    from .build import render_file
+    from .compiled import render_file  # an unchanged spec's images: without the model
 
     chosen = _formats(formats)
 

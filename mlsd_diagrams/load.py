@@ -95,13 +95,18 @@ def load_file(path: Path, source: str | None = None) -> Document:
     MAX_BYTES: a FIFO, a device such as /dev/zero or a link out of the repository is refused.
     """
     name = source or str(path)
+    return load_bytes(read_spec(path, name), name)
+
+
+def read_spec(path: Path, source: str | None = None) -> bytes:
+    """The bytes of one spec file, read as `load_file` reads them (a SpecError otherwise)."""
+    name = source or str(path)
     try:
-        raw = _read_regular(path)
+        return _read_regular(path)
     except _NotAFile as exc:
         raise _fail(name, 1, 1, str(exc)) from None
     except OSError as exc:
         raise _fail(name, 1, 1, f"cannot read file: {exc.strerror or exc}") from None
-    return load_bytes(raw, name)
 
 
 class _NotAFile(Exception):

@@ -100,6 +100,8 @@ def _check_kind(value: str) -> str:
 
 
 def _check_text(value: str) -> str:
+    if value.isprintable():  # no hidden character is printable: most texts stop here
+        return value
     bad = next((ch for ch in value if is_hidden(ch)), None)
     if bad is not None:
         message = f"contains the invisible character U+{ord(bad):04X}; delete it"

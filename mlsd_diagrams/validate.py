@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import types
 import typing
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -211,6 +212,8 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> KeyPath:
 
 def _message(path: KeyPath, error: Any) -> str:
     kind, value = error["type"], error.get("input")
+    if kind == "too_long" and path == ("components",) and isinstance(value, list):
+        return _split_by_views(value)
     if kind == "missing":
         return "missing required key"
     if value is None and kind in _EMPTY_KINDS:
@@ -247,6 +250,25 @@ _FRIENDLY = {
     "float_parsing": "must be a number (K, M, B, T suffixes allowed)",
     "finite_number": "must be a finite number",
 }
+
+
+def _split_by_views(components: list[Any]) -> str:
+    """Too many components: the stage views (views.py) the design splits into, each with
+    the number of its components (read from their `stage`, the model being out of reach)."""
+    from .views import DERIVED
+
+    stages = Counter(item.get("stage") for item in components if isinstance(item, dict))
+    views = []
+    for view in DERIVED:
+        count = sum(stages[stage] for stage in view.stages)
+        if count:
+            again = count > MAX_COMPONENTS
+            views.append(f"{view.id} ({count}{', split again' if again else ''})")
+    where = f": {'; '.join(views)}" if views else ""
+    return (
+        f"has {len(components)} entries, more than {MAX_COMPONENTS}; split the design into one "
+        f"spec per stage view{where}"
+    )
 
 
 def _allowed_keys(path: KeyPath) -> list[str]:

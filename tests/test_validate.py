@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
+from conftest import MINIMAL
+from pydantic_core import PydanticCustomError
 
 from mlsd_diagrams.build import load_design
-from mlsd_diagrams.errors import SpecError
+from mlsd_diagrams.errors import SpecError, is_hidden
+from mlsd_diagrams.model import _check_text
 
 CASES = sorted((Path(__file__).parent / "cases" / "invalid").glob("*.yaml"))
 
@@ -60,3 +64,34 @@ def test_every_problem_is_reported_once(spec_file):
         load_design(spec_file(text))
     messages = [p.message for p in caught.value.problems]
     assert len(messages) == len(set(messages)) == 2
+
+
+def test_too_many_components_names_the_stage_views_to_split_into(spec_file):
+    """Past the cap, the message names each stage view the design splits into with its
+    number of components (and which would still be past the cap), at the `components` key."""
+    stages = ["client"] * 5 + ["data"] * 60 + ["features"] * 70 + ["training"] * 10
+    items = "".join(
+        f"  - {{id: c{n}, kind: cache, label: C{n}, stage: {stage}}}\n"
+        for n, stage in enumerate(stages)
+    )
+    text = MINIMAL.split("components:")[0] + "components:\n" + items + "flows: []\n"
+    spec = spec_file(text)
+    with pytest.raises(SpecError) as caught:
+        load_design(spec)
+    [problem] = caught.value.problems
+    line = text.splitlines().index("components:") + 1
+    assert str(caught.value) == (
+        f"{spec}:{line}:1: components: has 145 entries, more than 120; split the design into "
+        "one spec per stage view: data (130, split again); training (10); serving (5)"
+    )
+
+
+def test_every_hidden_character_is_refused_in_any_text():
+    """The text check's quick path (printable text has no hidden character) holds for every
+    code point the full check flags."""
+    hidden = [chr(code) for code in range(sys.maxunicode + 1) if is_hidden(chr(code))]
+    assert len(hidden) > 100 and not any(ch.isprintable() for ch in hidden)
+    for ch in hidden[::7] + ["\u202e", "\u200b", "\ufeff"]:
+        with pytest.raises(PydanticCustomError):
+            _check_text(f"label{ch}text")
+    assert _check_text("Ranker (v2), 10 ms") == "Ranker (v2), 10 ms"

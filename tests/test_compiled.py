@@ -1,0 +1,128 @@
+"""The compiled cache (compiled.py): a render of images of a spec drawn before goes straight to
+drawing, writes the same bytes as a full render, never serves what another spec, theme,
+code or Graphviz made, and does not load the model."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import MINIMAL
+
+from mlsd_diagrams import cache, compiled
+from mlsd_diagrams.build import render_file as render_in_full
+from mlsd_diagrams.errors import GraphvizNotFoundError
+
+
+@pytest.fixture
+def spec(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("MLSD_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "tiny.yaml"
+    path.write_text(MINIMAL, encoding="utf-8")
+    return path
+
+
+def _svg(out: Path) -> bytes:
+    return (out / "tiny" / "tiny.svg").read_bytes()
+
+
+def _entries(tmp_path: Path) -> list[Path]:
+    return sorted((tmp_path / "cache" / "compiled").glob("*.json"))
+
+
+def test_a_spec_drawn_before_is_drawn_again_from_its_entry_with_the_same_bytes(spec, tmp_path):
+    first = compiled.render_file(spec, tmp_path / "a", ("svg", "png"))
+    assert len(_entries(tmp_path)) == 1
+    again = compiled.recall(spec, tmp_path / "b", ("svg", "png"), None)
+    assert isinstance(again, compiled.Rendered)  # drawn from the entry
+    assert [p.name for p in again.files] == [p.name for p in first.files]
+    for made, remade in zip(first.files, again.files, strict=True):
+        assert made.read_bytes() == remade.read_bytes()
+    assert not list((tmp_path / "b").glob(".mlsd-tmp-*"))  # nothing staged left behind
+
+
+def test_an_edited_spec_is_rendered_in_full(spec, tmp_path):
+    compiled.render_file(spec, tmp_path / "a", ("svg",))
+    spec.write_text(MINIMAL.replace("label: API", "label: Ranker"), encoding="utf-8")
+    assert isinstance(compiled.recall(spec, tmp_path / "b", ("svg",), None), bytes)
+    compiled.render_file(spec, tmp_path / "b", ("svg",))
+    assert b"Ranker" in _svg(tmp_path / "b") and b"Ranker" not in _svg(tmp_path / "a")
+
+
+def test_another_theme_is_not_drawn_from_this_ones_entry(spec, tmp_path):
+    compiled.render_file(spec, tmp_path / "a", ("svg",))
+    assert isinstance(compiled.recall(spec, tmp_path / "b", ("svg",), "dark"), bytes)
+    dark = compiled.render_file(spec, tmp_path / "b", ("svg",), theme="dark")
+    render_in_full(spec, tmp_path / "c", ("svg",), theme="dark")
+    assert _svg(tmp_path / "b") == _svg(tmp_path / "c") != _svg(tmp_path / "a")
+    assert dark.dot and len(_entries(tmp_path)) == 2
+
+
+def test_other_code_or_another_graphviz_never_reads_the_entry(spec, tmp_path, monkeypatch):
+    compiled.render_file(spec, tmp_path / "a", ("svg",))
+    assert isinstance(compiled.recall(spec, tmp_path / "b", ("svg",), None), compiled.Rendered)
+    monkeypatch.setattr(cache, "code_version", lambda: "another version of the package")
+    assert isinstance(compiled.recall(spec, tmp_path / "b", ("svg",), None), bytes)
+    monkeypatch.undo()
+    monkeypatch.setenv("MLSD_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(compiled, "dot_version", lambda dot: (99, 0, 0))
+    assert isinstance(compiled.recall(spec, tmp_path / "b", ("svg",), None), bytes)
+
+
+def test_formats_that_need_the_model_are_never_drawn_from_an_entry(spec, tmp_path):
+    compiled.render_file(spec, tmp_path / "a", ("svg",))
+    for formats in (("svg", "md"), ("views",), ("dot",), ()):
+        assert isinstance(compiled.recall(spec, tmp_path / "b", formats, None), bytes)
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [b"", b"[]", b"{}", b'{"id": "tiny"}', b'{"id": "../x", "dot": "digraph {}"}', b"\xff"],
+)
+def test_an_entry_that_does_not_read_back_whole_is_ignored(spec, tmp_path, entry):
+    compiled.render_file(spec, tmp_path / "a", ("svg",))
+    [kept] = _entries(tmp_path)
+    kept.write_bytes(entry)
+    assert isinstance(compiled.recall(spec, tmp_path / "b", ("svg",), None), bytes)
+    compiled.render_file(spec, tmp_path / "b", ("svg",))  # in full, and kept again
+    assert _svg(tmp_path / "b") == _svg(tmp_path / "a")
+
+
+def test_a_redraw_of_a_spec_drawn_before_loads_neither_pydantic_nor_the_model(spec, tmp_path):
+    compiled.render_file(spec, tmp_path / "a", ("svg",))
+    argv = ["mlsd", "render", str(spec), "-f", "svg", "-o", str(tmp_path / "b")]
+    probe = (
+        "import sys\n"
+        "from mlsd_diagrams.cli import main\n"
+        f"sys.argv = {argv!r}\n"
+        "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
+        "loaded = [m for m in ('pydantic', 'mlsd_diagrams.model', 'mlsd_diagrams.arrange') "
+        "if m in sys.modules]\n"
+        "print('loaded:', loaded)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "loaded: []" in done.stdout
+    assert _svg(tmp_path / "b") == _svg(tmp_path / "a")
+
+
+def test_no_graphviz_keeps_nothing(spec, tmp_path, monkeypatch):
+    def missing() -> str:
+        raise GraphvizNotFoundError("no dot")
+
+    monkeypatch.setattr(compiled, "find_dot", missing)
+    assert compiled._entry(spec.read_bytes(), None) is None
+
+
+def test_a_sketch_is_not_kept_as_the_specs_picture(spec, tmp_path):
+    """serve's quick pass draws a sketch (arrange.sketching, no layout search): never kept
+    as what a render of the spec draws."""
+    from mlsd_diagrams.arrange import sketching
+
+    with sketching():
+        render_in_full(spec, tmp_path / "a", ("svg",))
+    assert _entries(tmp_path) == []
+    render_in_full(spec, tmp_path / "a", ("svg",))
+    assert len(_entries(tmp_path)) == 1
