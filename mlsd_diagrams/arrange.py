@@ -112,11 +112,14 @@ def arranged(graph: Graph, options: Options, whole: bool = True) -> Options:
         stored = _stored(*key[1:])
         chosen = _recall(graph, options, whole, disk_cache.read(stored))
         if chosen is None and _SKETCHING.get():
+            _guessed()
             shaped = disk_cache.read(_stored_shape(graph, whole))
             return _recall(graph, options, whole, shaped) or options
+        searched = chosen is not None
         if chosen is None:
             chosen = _search(graph, options, whole)
-            if chosen is None:  # no Graphviz to measure with: nothing learnt to keep
+            searched = chosen is not None
+            if chosen is None:  # no Graphviz, or past the time budget: nothing learnt to keep
                 chosen = options
             else:  # kept for this picture, and as the last choice for its shape
                 changes = _changes(options, chosen)
@@ -124,8 +127,31 @@ def arranged(graph: Graph, options: Options, whole: bool = True) -> Options:
                 disk_cache.store(_stored_shape(graph, whole), changes)
         if len(_CHOSEN) >= CACHE_SIZE:
             _CHOSEN.pop(next(iter(_CHOSEN)))
-        _CHOSEN[key] = chosen
-    return _CHOSEN[key]
+        _CHOSEN[key] = chosen, searched
+    chosen, searched = _CHOSEN[key]
+    if not searched:
+        _guessed()
+    return chosen
+
+
+@contextmanager
+def noting_guesses() -> Iterator[list[bool]]:
+    """Within it, the list it gives gets an entry for each picture drawn without its layout
+    search (a sketch; a search cut short by the time budget): what was drawn so is no
+    render of the spec to keep (compiled.py). The drawing threads, run in a copy of this
+    context, note into the same list."""
+    noted: list[bool] = []
+    token = _GUESSES.set(noted)
+    try:
+        yield noted
+    finally:
+        _GUESSES.reset(token)
+
+
+def _guessed() -> None:
+    noted = _GUESSES.get()
+    if noted is not None:
+        noted.append(True)
 
 
 @contextmanager
@@ -154,8 +180,9 @@ def _stored_shape(graph: Graph, whole: bool) -> Path | None:
 
 CACHE_SIZE = 64  # choices remembered in memory; every choice is also kept on disk (cache.py)
 SEARCHED_NODES = 2 * GOALS.max_nodes
-_CHOSEN: dict[tuple[str, str, bool], Options] = {}
+_CHOSEN: dict[tuple[str, str, bool], tuple[Options, bool]] = {}  # the choice; searched?
 _SKETCHING: ContextVar[bool] = ContextVar("sketching", default=False)
+_GUESSES: ContextVar[list[bool] | None] = ContextVar("guesses", default=None)
 
 
 def _stored(source: str, whole: bool, kind: str = "layouts") -> Path | None:

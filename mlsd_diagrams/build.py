@@ -66,17 +66,13 @@ def render_file(
     design = validate(load_bytes(raw, str(path)))
     clean_stale(output_folder(output_dir))
     try:
-        rendered = render_design(design, output_dir, formats, templates, theme=theme)
+        with arrange.noting_guesses() as guessed:
+            rendered = render_design(design, output_dir, formats, templates, theme=theme)
     except RenderError as exc:
         raise type(exc)(f"{path}: {exc}") from None
-    if not _sketching():  # a sketch is no render of the spec to draw again
+    if not guessed:  # a sketch, or a picture past its search's time budget: drawn again later
         compiled.remember(raw, theme, rendered)
     return rendered
-
-
-def _sketching() -> bool:
-    """Whether serve's quick pass (arrange.sketching) draws here: its layout is a sketch."""
-    return arrange._SKETCHING.get()  # (arrange.py has no public reader of it yet)
 
 
 def render_design(

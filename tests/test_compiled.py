@@ -116,13 +116,36 @@ def test_no_graphviz_keeps_nothing(spec, tmp_path, monkeypatch):
     assert compiled._entry(spec.read_bytes(), None) is None
 
 
-def test_a_sketch_is_not_kept_as_the_specs_picture(spec, tmp_path):
+def test_a_sketch_is_not_kept_as_the_specs_picture(spec, tmp_path, monkeypatch):
     """serve's quick pass draws a sketch (arrange.sketching, no layout search): never kept
-    as what a render of the spec draws."""
+    as what a render of the spec draws. (A choice this process searched already is no
+    sketch: the memory starts empty here, as in a new process.)"""
+    from mlsd_diagrams import arrange
     from mlsd_diagrams.arrange import sketching
 
+    monkeypatch.setattr(arrange, "_CHOSEN", {})
     with sketching():
         render_in_full(spec, tmp_path / "a", ("svg",))
     assert _entries(tmp_path) == []
     render_in_full(spec, tmp_path / "a", ("svg",))
+    assert len(_entries(tmp_path)) == 1
+
+
+def test_a_picture_drawn_without_its_search_is_not_kept(spec, tmp_path, monkeypatch):
+    """A layout search cut short by the time budget leaves the overview drawn plainly: the
+    render still writes it, but a later render of the spec must search again, not redraw
+    that picture for good (the layout choice is not kept either)."""
+    from mlsd_diagrams import arrange
+    from mlsd_diagrams.errors import GraphvizTimeoutError
+
+    def too_slow(sources: list[str], workers: int = 1) -> list[object]:
+        raise GraphvizTimeoutError("past the time budget")
+
+    monkeypatch.setattr(arrange, "_CHOSEN", {})
+    monkeypatch.setattr(arrange, "lay_out_many", too_slow)
+    render_in_full(spec, tmp_path / "a", ("svg",))
+    assert _svg(tmp_path / "a") and _entries(tmp_path) == []
+    monkeypatch.undo()
+    monkeypatch.setenv("MLSD_CACHE_DIR", str(tmp_path / "cache"))
+    render_in_full(spec, tmp_path / "b", ("svg",))
     assert len(_entries(tmp_path)) == 1
