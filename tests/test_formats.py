@@ -73,8 +73,13 @@ def test_the_dot_time_budget_is_read_once_and_reaches_every_dot_run(
     spec_file, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """MLSD_DOT_TIMEOUT is read where the work starts and passed down: the overview, the
-    views drawn in the pool's threads and every trial layout get it."""
+    views drawn in the pool's threads and every trial layout get it. (The layout choices
+    start unknown, in memory and on disk, so the search runs whatever ran before.)"""
+    from mlsd_diagrams import arrange
     from mlsd_diagrams.render import graphviz
+
+    monkeypatch.setattr(arrange, "_CHOSEN", {})
+    monkeypatch.setenv("MLSD_CACHE_DIR", str(tmp_path / "cache"))
 
     budgets: list[float] = []
     run = graphviz._run
