@@ -248,9 +248,9 @@ def _relinked(
     whole: bool,
 ) -> tuple[list[Options], list[float]]:
     """`tries` and `scores`, and while the best candidate draws flows around the picture
-    (detours) or labels nearer another edge than their own, that candidate with those flows
-    drawn as connectors too, in every spacing (a few rounds: a connector moves its
-    component, which may send another flow around)."""
+    (detours) or labels nearer another edge than their own or across a stage's border,
+    that candidate with those flows drawn as connectors too, in every spacing (a few
+    rounds: a connector moves its component, which may send another flow around)."""
     tries, scores = list(tries), list(scores)
     best = scores.index(min(scores))
     layout = layouts[best]
@@ -277,10 +277,12 @@ def _relinked(
 
 def _misleading(graph: Graph, layout: Layout) -> frozenset[int]:
     """The flows (indices) between components of two stages whose label `check` finds
-    nearer another edge than their own: drawn as a connector, the label sits on a short
-    arrow of its own (within one stage both ends are in sight: no connector)."""
+    nearer another edge than their own, or printed across a stage's border: drawn as a
+    connector, the label sits on a short arrow of its own, within its stage (within one
+    stage both ends are in sight: no connector)."""
     stages = {node.id: node.stage for node in graph.nodes}  # stubs have none: left out
     ends = {(edge.source, edge.target) for edge, *_ in legibility.misplaced(layout)}
+    ends |= {(edge.source, edge.target) for edge, _ in legibility.on_borders(layout)}
     return frozenset(
         i
         for i, flow in enumerate(graph.edges)
