@@ -14,9 +14,12 @@ row listed first) that only the flows within each row rank; each with or without
 edges that keep a later stage from ending left of an earlier one; a picture of the whole
 design also with compact and tight spacing (larger labels once fitted), a view also with
 loose spacing (a stub's label away from its neighbours' edges). Views (a few components
-each) skip the rows. The best few pictures of the whole design too wide for the aspect goal
-are tried with a taller key, and the best few are measured once more as the
-offline-vs-online highlight (a caption line taller), which must read as well.
+each) skip the rows. While the best draws a flow around the picture or a label by the wrong
+edge, that flow is drawn as connectors too; a label dot printed across a stage's border is
+placed after the layout instead (`_relinked`). The best few pictures of the whole design
+too wide for the aspect goal are tried with a taller key, and the best few are measured
+once more as the offline-vs-online highlight (a caption line taller), which must read as
+well.
 
 A layout costs one `dot -Tjson` call (~15 ms, one per core at a time) plus measuring; only
 the winner is drawn.
@@ -46,7 +49,7 @@ from .errors import (
     MlsdError,
 )
 from .graph import Graph
-from .render.dot import ZONES_CAPTION, Options, shapes_layout, to_dot
+from .render.dot import ZONES_CAPTION, Options, link_ids, shapes_layout, to_dot
 from .render.graphviz import cores, dot_version, find_dot
 from .render.layout import Layout, engine, lay_out_many
 
@@ -232,11 +235,12 @@ def _recall(graph: Graph, options: Options, whole: bool, data: bytes | None) -> 
         else:
             return None
     recalled = replace(options, **values)
-    if not recalled.links <= frozenset(range(len(graph.edges))):
+    flows = frozenset(range(len(graph.edges)))
+    if not (recalled.links <= flows and recalled.xlabels <= flows):
         return None
     if recalled.key_rows not in (options.key_rows, *TALLER_KEYS):
         return None
-    plain = replace(recalled, links=frozenset(), key_rows=options.key_rows)
+    plain = replace(recalled, links=frozenset(), xlabels=frozenset(), key_rows=options.key_rows)
     known = [replace(each, links=frozenset()) for each in _tries(graph, options, whole)]
     return recalled if plain in known or recalled == options else None
 
@@ -276,20 +280,29 @@ def _relinked(
 ) -> tuple[list[Options], list[float]]:
     """`tries` and `scores`, and while the best candidate draws flows around the picture
     (detours) or labels nearer another edge than their own, that candidate with those flows
-    drawn as connectors too, in every spacing (a few rounds: a connector moves its
-    component, which may send another flow around)."""
+    drawn as connectors too, and labels across a stage's border placed after the layout
+    (`_across_borders`), in every spacing (a few rounds: a connector moves its component,
+    which may send another flow around or another label onto a border)."""
     tries, scores = list(tries), list(scores)
     best = scores.index(min(scores))
     layout = layouts[best]
     for _ in range(RELINK_ROUNDS):
         if layout is None:
             break
-        around = (_detouring(graph, layout) | _misleading(graph, layout)) - tries[best].links
-        if not around:
+        links, xlabels = tries[best].links, tries[best].xlabels
+        misleading, across = _misleading(graph, layout), _across_borders(graph, layout)
+        # a label by the wrong edge goes onto a connector, else beside its line; one on a
+        # border beside its line, and onto a connector if it still lands on one there
+        linked = _linkable(graph, misleading | (across & xlabels))
+        around = (_detouring(graph, layout) | linked) - links
+        external = ((misleading - linked) | across) - xlabels - links
+        if not around and not external:
             break
-        links = tries[best].links | around
+        links, xlabels = links | around, xlabels | external
         spacings = WHOLE_SPACINGS if whole else VIEW_SPACINGS
-        again = [replace(tries[best], links=links, spacing=each) for each in spacings]
+        again = [
+            replace(tries[best], links=links, xlabels=xlabels, spacing=each) for each in spacings
+        ]
         try:
             relaid = lay_out_many([to_dot(graph, each) for each in again], cores())
         except (GraphvizNotFoundError, GraphvizTooOldError, GraphvizTimeoutError):
@@ -303,18 +316,38 @@ def _relinked(
 
 
 def _misleading(graph: Graph, layout: Layout) -> frozenset[int]:
-    """The flows (indices) between components of two stages whose label `check` finds
-    nearer another edge than their own: drawn as a connector, the label sits on a short
-    arrow of its own (within one stage both ends are in sight: no connector)."""
-    stages = {node.id: node.stage for node in graph.nodes}  # stubs have none: left out
+    """The flows (indices) whose label `check` finds nearer another edge than their own."""
     ends = {(edge.source, edge.target) for edge, *_ in legibility.misplaced(layout)}
+    return frozenset(i for i, flow in enumerate(graph.edges) if (flow.source, flow.target) in ends)
+
+
+def _linkable(graph: Graph, flows: frozenset[int]) -> frozenset[int]:
+    """Those of `flows` between components of two stages: drawn as a connector, a flow's
+    label sits on a short arrow of its own (within one stage both ends are in sight, and a
+    stub already is a short arrow: no connector)."""
+    stages = {node.id: node.stage for node in graph.nodes}  # stubs have none: left out
+    return frozenset(
+        i
+        for i in flows
+        if graph.edges[i].source in stages
+        and graph.edges[i].target in stages
+        and stages[graph.edges[i].source] != stages[graph.edges[i].target]
+    )
+
+
+def _across_borders(graph: Graph, layout: Layout) -> frozenset[int]:
+    """The flows (indices) whose label `check` finds printed across a stage's border.
+
+    dot keeps a label out of a stage only as far as the stage reaches in the label's own
+    rank; where the stage is taller beside it, the label lands on its border. Placed once
+    the picture is laid out instead (an `xlabel`), the label goes beside its line, clear of
+    components and other labels. A flow drawn as connectors is named by its first arrow,
+    which carries the label."""
+    ends = {(edge.source, edge.target) for edge, _ in legibility.on_borders(layout)}
     return frozenset(
         i
         for i, flow in enumerate(graph.edges)
-        if (flow.source, flow.target) in ends
-        and flow.source in stages
-        and flow.target in stages
-        and stages[flow.source] != stages[flow.target]
+        if (flow.source, flow.target) in ends or (flow.source, link_ids(i)[0]) in ends
     )
 
 

@@ -69,7 +69,8 @@ class Figures:
     smallest_label: str | None
     """That label's text and what it labels, e.g. `'request' (app → api)`."""
     label_collisions: int = 0
-    """Edge labels overlapping another label, a node or its icon (one per pair)."""
+    """Edge labels overlapping another label, a node or its icon, or a stage's border (one
+    per pair)."""
     misplaced_labels: int = 0
     """Edge labels that another edge passes nearer than their own."""
     lost_labels: int = 0
@@ -77,7 +78,8 @@ class Figures:
     detours: int = 0
     """Edges drawn far longer than their ends are apart, or going around other components."""
     clusters_out_of_order: int = 0
-    """Pairs of stages drawn against the stage order (a later one wholly left of an earlier)."""
+    """Pairs of stages drawn against the stage order, read row by row (a later one wholly
+    left of an earlier one, on its row or a row above)."""
     empty_area: float = 0.0
     """The largest blank rectangle as a share of the canvas, 0 to 1."""
     first_problem: dict[str, str] | None = None
@@ -112,7 +114,7 @@ class Thresholds:
     max_detours: int = 0
     """An edge going around the picture, or looping back, drags the eye around with it."""
     max_clusters_out_of_order: int = 0
-    """The stages read left to right in the order of the answer."""
+    """The stages read left to right, row by row, in the order of the answer."""
     max_empty_area: float = 0.15
     """Overview: no blank block bigger than about a seventh of the canvas."""
 
@@ -466,7 +468,8 @@ _PROBLEMS: dict[str, Callable[[Figures, float], str]] = {
         f"{f.min_label_px:g} px (limit {limit:g} px): draw fewer components per picture; "
     ),
     "label_collisions": lambda f, limit: (
-        f"{f.label_collisions} edge labels drawn over other text or a component (limit "
+        f"{f.label_collisions} edge labels drawn over other text, a component or a stage's "
+        f"border (limit "
         f"{limit:g}), e.g. {_first(f, 'label_collisions')}: shorten the labels, or "
     ),
     "misplaced_labels": lambda f, limit: (
@@ -482,7 +485,7 @@ _PROBLEMS: dict[str, Callable[[Figures, float], str]] = {
         f"{_first(f, 'detours')}: check the flow's stage and direction, or "
     ),
     "clusters_out_of_order": lambda f, limit: (
-        f"{f.clusters_out_of_order} pairs of stages out of order left to right (limit "
+        f"{f.clusters_out_of_order} pairs of stages out of reading order (limit "
         f"{limit:g}), e.g. {_first(f, 'clusters_out_of_order')}: check the flows between "
         "those stages run forwards, or "
     ),

@@ -3,14 +3,15 @@
 All read from `render.layout.Layout` (points, y downwards), never from the spec:
 
 - label collisions: an edge label whose box overlaps another label (of an edge, a node, a
-  stage or the title and key) or a node's box (its icon and name);
+  stage or the title and key), a node's box (its icon and name) or a stage's border (the
+  line drawn through its words);
 - misplaced labels: an edge label nearer another edge's line than its own, so a reader
   pins the step on the wrong flow;
 - detours: an edge drawn many times longer than the distance between its ends, one that
   runs far outside the box spanned by the two nodes it joins (around the picture), or one
   that turns back on itself (heading away from its target for more than an inch);
-- cluster order: two stage boxes in the wrong order left to right (a later stage drawn
-  wholly to the left of an earlier one);
+- cluster order: two stage boxes in the wrong reading order (a later stage drawn wholly to
+  the left of an earlier one, on its row or a row above);
 - empty area: the largest blank rectangle, as a share of the canvas.
 """
 
@@ -69,6 +70,29 @@ def overlap(a: Box, b: Box) -> bool:
     return width >= TOUCH and height >= TOUCH
 
 
+def on_borders(layout: Layout) -> list[tuple[PlacedEdge, str]]:
+    """Each edge whose label a stage's border line runs through, with that stage."""
+    return [
+        (edge, cluster.name.removeprefix("cluster_"))
+        for edge in layout.edges
+        if (box := union(text_box(t) for t in edge.texts)) is not None
+        for cluster in layout.clusters
+        if straddles(box, cluster.box)
+    ]
+
+
+def straddles(box: Box, frame: Box) -> bool:
+    """Whether a frame's border line runs through a box: the box overlaps the frame by TOUCH
+    or more and also sticks out of it by TOUCH or more."""
+    out = max(
+        frame.x - box.x,
+        box.x + box.width - frame.x - frame.width,
+        frame.y - box.y,
+        box.y + box.height - frame.y - frame.height,
+    )
+    return overlap(box, frame) and out >= TOUCH
+
+
 def edge_name(edge: PlacedEdge) -> str:
     return f"{edge.source} → {edge.target}"
 
@@ -81,7 +105,8 @@ def _label_text(edge: PlacedEdge) -> str:
 
 
 def label_collisions(layout: Layout) -> Finding:
-    """Edge labels overlapping another label or a node, one count per pair."""
+    """Edge labels overlapping another label, a node or a stage's border line, one count
+    per pair."""
     labelled = [(e, union(text_box(t) for t in e.texts)) for e in layout.edges if e.texts]
     others: list[tuple[str, Box]] = [(f"node {n.id}", n.box) for n in layout.nodes]
     others += [
@@ -90,10 +115,12 @@ def label_collisions(layout: Layout) -> Finding:
         for t in c.texts
     ]
     others += [(f"title {t.text!r}", text_box(t)) for t in layout.texts]
+    across = on_borders(layout)
     found = []
     for i, (edge, box) in enumerate(labelled):
         name = f"label {_label_text(edge)!r} ({edge_name(edge)})"
         found += [f"{name} on {what}" for what, other in others if box and overlap(box, other)]
+        found += [f"{name} on the border of stage {stage}" for e, stage in across if e is edge]
         for other_edge, other in labelled[i + 1 :]:
             if box and other and overlap(box, other):
                 found.append(f"{name} on label {_label_text(other_edge)!r}")
@@ -283,8 +310,15 @@ def _outside(box: Box, p: Point) -> float:
 
 
 def clusters_out_of_order(layout: Layout) -> Finding:
-    """Pairs of stages drawn against the stage order: the later one wholly left of the
-    earlier one (a reader reads the stages left to right)."""
+    """Pairs of stages drawn against the stage order, as a reader reads a page: row by row,
+    each row left to right. The later stage is wholly left of the earlier one and not on a
+    row below it (it starts no higher than the earlier one ends).
+
+    Stages wrapped onto a second row (monitoring starting the row under training) read in
+    order, as a person drawing two rows means them; a stage left of an earlier one on its
+    row, or on a row above, still reads first: the client drawn in the middle, a stage drawn
+    before one it comes after. Not a loosening: "wholly left" alone flagged a wrapped row
+    that reads in order, and says nothing new about the pairs it still flags."""
     stages = {stage.value: rank for stage, rank in STAGE_ORDER.items()}
     placed = [
         (stages[c.name.removeprefix("cluster_")], c.name.removeprefix("cluster_"), c.box)
@@ -295,7 +329,7 @@ def clusters_out_of_order(layout: Layout) -> Finding:
         f"{later} left of {earlier}"
         for rank, earlier, box in sorted(placed)
         for later_rank, later, other in sorted(placed)
-        if later_rank > rank and other.x + other.width <= box.x
+        if later_rank > rank and other.x + other.width <= box.x and other.y < box.y + box.height
     ]
     return Finding(len(found), found[0] if found else None)
 

@@ -245,7 +245,7 @@ def test_figures_at_the_limits_pass():
         ("label_collisions", 1, 0, "1 edge labels drawn over"),
         ("misplaced_labels", 1, 0, "nearer another edge"),
         ("detours", 1, 0, "going around the picture"),
-        ("clusters_out_of_order", 1, 0, "out of order left to right"),
+        ("clusters_out_of_order", 1, 0, "out of reading order"),
         ("empty_area", 0.16, 0.15, "16% of the canvas"),
     ],
 )
@@ -319,13 +319,17 @@ def test_a_100_component_design_fails():
 LAYOUT_CASES = sorted((Path(__file__).parent / "cases" / "layout").glob("*.yaml"))
 # Pictures that still miss a goal of issue 15, and why; strict: a fix makes the test say so.
 NOT_YET: dict[str, str] = {
-    "content-moderation": "24 components, 40 flows: labels 9.8 px (4 crossings, was 14)",
+    "content-moderation": "24 components, 40 flows: 9 crossings, labels 10.5 px, 2.6:1",
     "llm-agent": "24 components: labels 10.7 px (overview), 11.6 px (serving view)",
-    "patient-triage": "its loops now drawn as connectors: a 16% blank block",
-    "people-you-may-know": "a label nearer another edge",
-    "personalized-news-feed": "monitoring left of training",
-    "rag-document-qa": "26 components, an 11-step request path: labels 10.2 px, labels by the "
-    "wrong edge",
+    "map-change-detection": "offline-online: a 15% blank block",
+    "patient-triage": "its loops now drawn as connectors: an 18% blank block",
+    "personalized-news-feed": "monitoring drawn on the row above serving, left of training",
+    "rag-document-qa": "26 components, an 11-step request path: labels 9.3 px, 2.4:1, a 26% "
+    "blank block",
+    "video-recommendation": "'logs and latency' across the serving stage's border, a detour",
+    # placed after the layout, 'latency and results' still lands on the data stage's border
+    # (dot places such labels clear of components and labels, not of stages)
+    "youtube-video-search": "a label across a stage's border",
 }
 
 
@@ -441,6 +445,33 @@ def test_labels_apart_from_each_other_and_from_nodes_do_not_collide():
     assert label_collisions(layout([a, b], [first, second])).count == 0
 
 
+def titled(stage: str, x: float, y: float, width: float, height: float) -> PlacedCluster:
+    """A stage box with its title at its top left, as dot draws it."""
+    title = Text(stage.title(), x + 4, y + 14, 12, "#000000", 7 * len(stage), "l")
+    return PlacedCluster(f"cluster_{stage}", Box(x, y, width, height), (title,))
+
+
+def test_a_label_across_a_stage_border_or_on_its_title_collides():
+    # seen in harmful-content-detection: 'reactions and history' printed across the top
+    # border of the data stage, the line drawn through its words
+    a, b = node("a", 50, 250), node("b", 50, 50)
+    data = titled("data", 0, 150, 300, 150)
+    across = labelled_edge("reactions", 60, 155, (50, 240), (50, 60))
+    found = label_collisions(layout([a, b], [across], clusters=[data]))
+    assert found.count == 1 and "on the border of stage data" in (found.first or "")
+    on_title = labelled_edge("history", 30, 165, (50, 240), (50, 60))
+    found = label_collisions(layout([a, b], [on_title], clusters=[data]))
+    assert found.count == 1 and "on stage title data" in (found.first or "")
+
+
+def test_a_label_inside_or_outside_a_stage_clear_of_its_border_does_not_collide():
+    a, b = node("a", 50, 250), node("b", 50, 50)
+    data = titled("data", 0, 150, 300, 150)
+    inside = labelled_edge("inside", 150, 200, (50, 240), (50, 60))  # 35 pt below the border
+    outside = labelled_edge("outside", 150, 146, (50, 240), (50, 60))  # 1.5 pt above it
+    assert label_collisions(layout([a, b], [inside, outside], clusters=[data])).count == 0
+
+
 def test_a_label_nearer_another_edge_than_its_own_is_misplaced():
     own = labelled_edge("mine", 100, 80, (10, 100), (190, 100))  # 17 pt above its line
     other = edge("c", "d", straight((10, 70), (190, 70)))  # passes 2 pt above the label
@@ -513,6 +544,30 @@ def test_stages_left_to_right_or_stacked_are_in_order():
         cluster("monitoring", 300, 150),
     ]
     assert clusters_out_of_order(layout([], [], 500, 300, stages)).count == 0
+
+
+def test_a_later_stage_left_of_an_earlier_one_on_its_row_or_a_row_above_is_out_of_order():
+    # client in the middle: data to its left on the same row
+    middle = [cluster("data", 0, 100), cluster("client", 200, 100), cluster("serving", 400, 0)]
+    found = clusters_out_of_order(layout([], [], 600, 300, middle))
+    assert (found.count, found.first) == (1, "data left of client")
+    # a later stage on the row above, left of an earlier one: read before it
+    above = [cluster("data", 0, 0), cluster("client", 200, 150)]
+    assert clusters_out_of_order(layout([], [], 400, 300, above)).count == 1
+    # half a row lower is still the same row
+    lower = [cluster("training", 0, 50), cluster("data", 200, 0)]
+    assert clusters_out_of_order(layout([], [], 400, 200, lower)).count == 1
+
+
+def test_stages_wrapped_onto_a_second_row_read_row_by_row():
+    # seen in personalized-news-feed: monitoring starts the second row, under training
+    stages = [
+        cluster("data", 0, 0),
+        cluster("training", 150, 0),
+        cluster("serving", 300, 0),
+        cluster("monitoring", 0, 150),  # left of training and serving, a row below them
+    ]
+    assert clusters_out_of_order(layout([], [], 400, 300, stages)).count == 0
 
 
 def test_empty_area_is_the_largest_blank_block():

@@ -26,7 +26,8 @@ def graph_of(dot_file: Path) -> dict[str, object]:
     names = {o["_gvid"]: o["name"] for o in objects if "nodes" not in o}
     data = json.loads(done.stdout)
     edges = [
-        (names[e["tail"]], names[e["head"]], _text(e.get("label", "")))
+        # a label placed after the layout (an xlabel: Options.xlabels) is the flow's all the same
+        (names[e["tail"]], names[e["head"]], _text(e.get("label") or e.get("xlabel", "")))
         for e in data.get("edges", [])
         if e.get("style") != "invis"  # layout scaffolding (stage order), not a flow
     ]

@@ -232,6 +232,7 @@ _ALLOWED_ATTRIBUTES = (
     | {"label", "rankdir", "shape", "bgcolor", "pencolor", "constraint", "color"}
     | {"margin", "minlen", "weight"}  # connectors, and the invisible stage-order edges
     | {"tooltip"}  # a component's description (checked in check_dot)
+    | {"xlabel"}  # a flow's label placed after the layout (Options.xlabels)
 )
 LINK = "_link_"  # a flow drawn as two short arrows to and from connectors (arrange.py)
 
@@ -281,7 +282,8 @@ def check_dot(source: str, graph: Graph) -> None:
     assert [(a, b) for a, b, _ in flows] == [(e.source, e.target) for e in graph.edges]
     for (_, _, attrs), edge in zip(flows, graph.edges, strict=True):
         shown = style.edge_text(edge)
-        label = graphviz_text(_dot_id(attrs["label"])) if "label" in attrs else ""
+        text = attrs.get("label") or attrs.get("xlabel")  # xlabel: placed after the layout
+        label = graphviz_text(_dot_id(text)) if text else ""
         assert squeezed(label) == squeezed(shown) and _SUBSTITUTION not in label
     title = title_label_text(dot.attr_lists[0]["label"])
     assert squeezed(title) == squeezed(graph.title) and _SUBSTITUTION not in title
@@ -311,13 +313,14 @@ def check_picture(source: str, graph: Graph) -> None:
 
 
 def dot_skeleton(source: str) -> list[tuple[str, str]]:
-    """The tokens, with the graph name and every label and tooltip value masked."""
+    """The tokens, with the graph name and every label, xlabel and tooltip value masked."""
     tokens = dot_tokens(source)
     if tokens[1] != ("punct", "{"):
         tokens[1] = ("name", "")
     for at in range(2, len(tokens)):
         key = tokens[at - 2]
-        if key in (("id", "label"), ("id", "tooltip")) and tokens[at - 1] == ("punct", "="):
+        masked = (("id", "label"), ("id", "xlabel"), ("id", "tooltip"))
+        if key in masked and tokens[at - 1] == ("punct", "="):
             tokens[at] = (key[1], "")
     return tokens
 

@@ -366,11 +366,18 @@ def test_the_key_takes_two_rows_the_flow_kinds_in_a_block_on_the_left(pinned):
     assert _key_rows(to_dot(graph, Options(legend=True, key_rows=4))) == 4
 
 
-def test_the_layout_search_finds_the_flows_whose_label_sits_by_another_edge():
+def test_the_layout_search_finds_the_flows_whose_label_sits_by_another_edge_or_a_border():
     # a hand-built layout: the label of a → b printed on c → d's line, far from its own
-    from mlsd_diagrams.arrange import _misleading
+    from mlsd_diagrams.arrange import _across_borders, _linkable, _misleading
     from mlsd_diagrams.graph import Cluster, Edge, Graph, Node
-    from mlsd_diagrams.render.layout import Box, Layout, PlacedEdge, PlacedNode, Text
+    from mlsd_diagrams.render.layout import (
+        Box,
+        Layout,
+        PlacedCluster,
+        PlacedEdge,
+        PlacedNode,
+        Text,
+    )
 
     stages = {"a": "data", "b": "serving", "c": "data", "d": "serving"}
     nodes = tuple(Node(i, i.upper(), "service", stage, None) for i, stage in stages.items())
@@ -395,6 +402,16 @@ def test_the_layout_search_finds_the_flows_whose_label_sits_by_another_edge():
         400, 200, placed, (drawn("a", "b", 100, label(96)), drawn("c", "d", 40)), (), (), "#FFFFFF"
     )
     assert _misleading(graph, near) == frozenset()
+    assert _linkable(graph, frozenset({0})) == frozenset({0})  # drawn as a connector
     serving = tuple(dataclasses.replace(n, stage="serving") for n in nodes)
     within = dataclasses.replace(graph, nodes=serving)
-    assert _misleading(within, far) == frozenset()  # both ends in one stage: in sight
+    assert _linkable(within, frozenset({0})) == frozenset()  # both ends in one stage: in sight
+    # the label across the data stage's border (its right side at x = 160): placed after
+    # the layout instead; clear of the border, left alone
+    data = PlacedCluster("cluster_data", Box(0, 20, 160, 100), ())
+    on_border = dataclasses.replace(far, clusters=(data,))
+    assert _across_borders(graph, on_border) == frozenset({0})
+    clear = dataclasses.replace(
+        near, clusters=(dataclasses.replace(data, box=Box(0, 20, 130, 100)),)
+    )
+    assert _across_borders(graph, clear) == frozenset()

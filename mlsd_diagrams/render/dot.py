@@ -44,6 +44,9 @@ class Options:
     hidden: frozenset[str] = frozenset()  # stages laid out but not drawn (build-up frames)
     caption: str | None = None  # a line under the title
     links: frozenset[int] = frozenset()  # flows (indices into graph.edges) drawn as connectors
+    # flows whose label is placed once the picture is laid out (an `xlabel`: beside its line,
+    # clear of components and other labels), not given a place of its own in the layout
+    xlabels: frozenset[int] = frozenset()
     rows: bool = False  # offline and online stages in two rows: flows between them do not rank
     ordered: bool = False  # invisible edges keep every stage from starting after a later one
     online_first: bool = False  # the online stages listed (so placed) before the offline ones
@@ -76,8 +79,9 @@ def to_dot(graph: Graph, options: Options = Options()) -> str:
             hidden = bool({stages[edge.source], stages[edge.target]} & options.hidden)
             # feedback closes the loop: a build-up frame shows it only with the whole system
             hidden = hidden or (edge.kind == "feedback" and bool(options.hidden))
+            external = index in options.xlabels
             if index in options.links:
-                _add_link(diagram, index, edge, options, hidden=hidden)
+                _add_link(diagram, index, edge, options, hidden=hidden, external=external)
                 continue
             # a stub sits before or after the component it feeds, whatever the flow
             constraint: bool | None
@@ -87,7 +91,9 @@ def to_dot(graph: Graph, options: Options = Options()) -> str:
                 constraint = False
             else:
                 constraint = None if shapes_layout(edge, stages) else False
-            _add_edge(diagram, edge, options, constraint=constraint, hidden=hidden)
+            _add_edge(
+                diagram, edge, options, constraint=constraint, hidden=hidden, external=external
+            )
         if options.ordered:
             _add_stage_order(diagram, graph)
         return diagram.dot.source
@@ -239,14 +245,20 @@ def _link_node(
 
 
 def _add_link(
-    diagram: diagrams.Diagram, index: int, edge: Edge, options: Options, *, hidden: bool
+    diagram: diagrams.Diagram,
+    index: int,
+    edge: Edge,
+    options: Options,
+    *,
+    hidden: bool,
+    external: bool = False,
 ) -> None:
     """A flow drawn as two short arrows: its source to a connector naming the target (with
     the flow's label), and a connector naming the source to its target."""
     to_id, from_id = link_ids(index)
     out = replace(edge, target=to_id)
     into = replace(edge, source=from_id, label=None, step=None)
-    _add_edge(diagram, out, options, constraint=True, hidden=hidden)
+    _add_edge(diagram, out, options, constraint=True, hidden=hidden, external=external)
     _add_edge(diagram, into, options, constraint=True, hidden=hidden)
 
 
@@ -355,12 +367,14 @@ def _add_edge(
     *,
     constraint: bool | None,
     hidden: bool,
+    external: bool = False,
 ) -> None:
-    """Draw one flow; `constraint` None leaves rank constraints to the flow kind's style."""
+    """Draw one flow; `constraint` None leaves rank constraints to the flow kind's style;
+    `external`: its label placed once the picture is laid out (Options.xlabels)."""
     attrs = dict(options.theme.flow[edge.kind])
     label = _edge_label(edge)
     if label:
-        attrs["label"] = label
+        attrs["xlabel" if external else "label"] = label
     if constraint is False:
         attrs["constraint"] = "false"
     elif constraint is True:
