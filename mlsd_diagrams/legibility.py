@@ -224,20 +224,25 @@ class _Line:
 
 
 def _distance(box: Box, line: _Line, beyond: float = math.inf) -> float:
-    """`distance`, skipping whole runs of pieces at once. A run is skipped only when its
-    bounds, less CHUNK_SLACK, are past what `distance` skips a piece for: each piece's own
-    bound is at least the run's, so every piece skipped here is one `distance` skips, and
-    the pieces measured, and so the result, are the same to the bit."""
+    """`distance`, skipping whole runs of pieces at once, the nearest runs first.
+
+    A piece is skipped only when its bounds (or its run's, which are never farther, less
+    CHUNK_SLACK for rounding) are farther than a piece measured already, or than `beyond`.
+    The nearest piece is never skipped, whatever the order, so a result under `beyond` is
+    the smallest of the same `_segment_gap` figures, to the bit; one at `beyond` or more
+    only says "that far or farther", as before."""
     nearest = math.inf
     left, top = box.x, box.y
     right, bottom = box.x + box.width, box.y + box.height
     points = line.points
-    for start, x0, y0, x1, y1 in line.chunks:
-        dx = max(x0 - right, left - x1, 0.0)
-        dy = max(y0 - bottom, top - y1, 0.0)
-        lowest = math.hypot(dx, dy) - SLACK - CHUNK_SLACK
+    runs = sorted(
+        (math.hypot(max(x0 - right, left - x1, 0.0), max(y0 - bottom, top - y1, 0.0)), start)
+        for start, x0, y0, x1, y1 in line.chunks
+    )
+    for gap_to_run, start in runs:  # the nearest runs first: the nearest piece sooner
+        lowest = gap_to_run - SLACK - CHUNK_SLACK
         if lowest > nearest or lowest >= beyond:
-            continue
+            break  # and every run after it
         for k in range(start, min(start + CHUNK, len(points) - 1)):
             (ax, ay), (bx, by) = points[k], points[k + 1]
             # a lower bound: the distance to the piece's bounds
