@@ -259,10 +259,12 @@ class Crossing:
 
 @dataclass(frozen=True)
 class _Piece:
-    """One Bézier segment of an edge as a polyline, with its bounding box for quick rejects."""
+    """One Bézier segment of an edge as a polyline, with its bounding box and each straight
+    piece's, for quick rejects."""
 
     segments: tuple[Segment, ...]
     bounds: tuple[float, float, float, float]
+    boxes: tuple[tuple[float, float, float, float], ...] = ()
 
 
 def count_crossings(edges: Sequence[PlacedEdge], nodes: dict[str, Box]) -> int:
@@ -319,7 +321,16 @@ def _pieces(points: Sequence[Point]) -> list[_Piece]:
 def _piece(points: list[Point]) -> _Piece:
     xs, ys = [p[0] for p in points], [p[1] for p in points]
     segments = tuple(zip(points, points[1:], strict=False))
-    return _Piece(segments, (min(xs), min(ys), max(xs), max(ys)))
+    boxes = tuple(
+        (min(ax, bx) - APART, min(ay, by) - APART, max(ax, bx) + APART, max(ay, by) + APART)
+        for (ax, ay), (bx, by) in segments
+    )
+    return _Piece(segments, (min(xs), min(ys), max(xs), max(ys)), boxes)
+
+
+APART = 1e-6  # pt: straight pieces whose bounds are this far apart are not intersected;
+# `_crossing`'s rounding moves a crossing by far less (~1e-11 pt on a page-sized drawing),
+# so a pair it could find is never skipped
 
 
 def _intersections(first: list[_Piece], second: list[_Piece]) -> Iterator[Point]:
@@ -327,8 +338,10 @@ def _intersections(first: list[_Piece], second: list[_Piece]) -> Iterator[Point]
         for b in second:
             if not _overlap(a.bounds, b.bounds):
                 continue
-            for s in a.segments:
-                for t in b.segments:
+            for s, (sx0, sy0, sx1, sy1) in zip(a.segments, a.boxes, strict=True):
+                for t, (tx0, ty0, tx1, ty1) in zip(b.segments, b.boxes, strict=True):
+                    if sx0 > tx1 or tx0 > sx1 or sy0 > ty1 or ty0 > sy1:
+                        continue  # bounds apart by 2 × APART or more
                     point = _crossing(s, t)
                     if point is not None:
                         yield point

@@ -196,23 +196,100 @@ def distance(box: Box, line: Sequence[Point], beyond: float = math.inf) -> float
     or farther": each piece whose bounding box is already farther than the nearest piece so
     far, or than `beyond`, is skipped (the bound never overestimates, so the nearest is exact
     whenever it is under `beyond`)."""
-    nearest = math.inf
-    for a, b in zip(line, line[1:], strict=False):
-        lowest = _gap_to_piece(box, a, b) - SLACK
-        if lowest > nearest or lowest >= beyond:
-            continue
-        nearest = min(nearest, box_to_segment(box, a, b))
-    return nearest
+    return _distance(box, _Line.of(line), beyond)
 
 
 SLACK = 1e-9  # pt: rounding room between the bound and the exact distance
+CHUNK = 8  # pieces of a polyline whose common bounding box is tested first
+CHUNK_SLACK = 1e-6  # pt: rounding room between a chunk's bound and any of its pieces' bounds
 
 
-def _gap_to_piece(box: Box, a: Point, b: Point) -> float:
-    """A lower bound of the distance from a box to segment a-b: to the segment's bounds."""
-    dx = max(min(a[0], b[0]) - (box.x + box.width), box.x - max(a[0], b[0]), 0.0)
-    dy = max(min(a[1], b[1]) - (box.y + box.height), box.y - max(a[1], b[1]), 0.0)
-    return math.hypot(dx, dy)
+@dataclass(frozen=True)
+class _Line:
+    """A polyline with the bounds (left, top, right, bottom) of each run of CHUNK pieces:
+    a run whose bounds are too far is skipped without looking at its pieces."""
+
+    points: tuple[Point, ...]
+    chunks: tuple[tuple[int, float, float, float, float], ...]  # first point, bounds
+
+    @staticmethod
+    def of(line: Sequence[Point]) -> _Line:
+        points = tuple(line)
+        chunks = []
+        for start in range(0, len(points) - 1, CHUNK):
+            run = points[start : start + CHUNK + 1]
+            xs, ys = [p[0] for p in run], [p[1] for p in run]
+            chunks.append((start, min(xs), min(ys), max(xs), max(ys)))
+        return _Line(points, tuple(chunks))
+
+
+def _distance(box: Box, line: _Line, beyond: float = math.inf) -> float:
+    """`distance`, skipping whole runs of pieces at once, the nearest runs first.
+
+    A piece is skipped only when its bounds (or its run's, which are never farther, less
+    CHUNK_SLACK for rounding) are farther than a piece measured already, or than `beyond`.
+    The nearest piece is never skipped, whatever the order, so a result under `beyond` is
+    the smallest of the same `_segment_gap` figures, to the bit; one at `beyond` or more
+    only says "that far or farther", as before."""
+    nearest = math.inf
+    left, top = box.x, box.y
+    right, bottom = box.x + box.width, box.y + box.height
+    points = line.points
+    runs = sorted(
+        (math.hypot(max(x0 - right, left - x1, 0.0), max(y0 - bottom, top - y1, 0.0)), start)
+        for start, x0, y0, x1, y1 in line.chunks
+    )
+    for gap_to_run, start in runs:  # the nearest runs first: the nearest piece sooner
+        lowest = gap_to_run - SLACK - CHUNK_SLACK
+        if lowest > nearest or lowest >= beyond:
+            break  # and every run after it
+        for k in range(start, min(start + CHUNK, len(points) - 1)):
+            (ax, ay), (bx, by) = points[k], points[k + 1]
+            # a lower bound: the distance to the piece's bounds
+            dx = max(min(ax, bx) - right, left - max(ax, bx), 0.0)
+            dy = max(min(ay, by) - bottom, top - max(ay, by), 0.0)
+            lowest = math.hypot(dx, dy) - SLACK
+            if lowest > nearest or lowest >= beyond:
+                continue
+            gap = _segment_gap(box, ax, ay, bx, by)
+            if gap < nearest:
+                nearest = gap
+    return nearest
+
+
+def _segment_gap(box: Box, ax: float, ay: float, bx: float, by: float) -> float:
+    """`box_to_segment` on plain numbers: the same arithmetic in the same order, so the
+    same result to the bit, without building points and corner lists."""
+    if _segment_enters(box, (ax, ay), (bx, by)):
+        return 0.0
+    left, top = box.x, box.y
+    right, bottom = box.x + box.width, box.y + box.height
+    return min(
+        _to_segment(left, top, ax, ay, bx, by),
+        _to_segment(right, top, ax, ay, bx, by),
+        _to_segment(right, bottom, ax, ay, bx, by),
+        _to_segment(left, bottom, ax, ay, bx, by),
+        _to_segment(ax, ay, left, top, right, top),
+        _to_segment(ax, ay, right, top, right, bottom),
+        _to_segment(ax, ay, right, bottom, left, bottom),
+        _to_segment(ax, ay, left, bottom, left, top),
+        _to_segment(bx, by, left, top, right, top),
+        _to_segment(bx, by, right, top, right, bottom),
+        _to_segment(bx, by, right, bottom, left, bottom),
+        _to_segment(bx, by, left, bottom, left, top),
+    )
+
+
+def _to_segment(px: float, py: float, ax: float, ay: float, bx: float, by: float) -> float:
+    """`_point_to_segment` on plain numbers (the same arithmetic)."""
+    dx, dy = bx - ax, by - ay
+    length = dx * dx + dy * dy
+    if length == 0:
+        t = 0.0
+    else:
+        t = ((px - ax) * dx + (py - ay) * dy) / length
+        t = 0.0 if t < 0.0 else 1.0 if t > 1.0 else t
+    return math.hypot(px - (ax + t * dx), py - (ay + t * dy))
 
 
 def misplaced_labels(layout: Layout) -> Finding:
@@ -229,20 +306,20 @@ def misplaced(layout: Layout) -> list[tuple[PlacedEdge, PlacedEdge, float, float
     """Each edge whose label another edge passes nearer than its own (by NEARER or more),
     with the nearest such edge, its distance and the distance to its own edge."""
     edges = [e for e in layout.edges if e.points]
-    lines = [polyline(e) for e in edges]
-    bounds = [_bounds(line) for line in lines]
+    lines = [_Line.of(polyline(e)) for e in edges]
+    bounds = [_bounds(line.points) for line in lines]
     found = []
     for i, edge in enumerate(edges):
         box = union(text_box(t) for t in edge.texts)
         if box is None:
             continue
-        own = distance(box, lines[i])
+        own = _distance(box, lines[i])
         nearer = []
         for j in range(len(edges)):
             if j == i or _box_gap(box, bounds[j]) + NEARER > own:
                 continue  # a quick reject: its whole line is too far to be nearer
             # pieces that could only be nearer by less than NEARER are not measured
-            gap = distance(box, lines[j], beyond=own - NEARER + SLACK)
+            gap = _distance(box, lines[j], beyond=own - NEARER + SLACK)
             if gap + NEARER <= own:
                 nearer.append((gap, j))
         if nearer:
