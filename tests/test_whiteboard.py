@@ -415,3 +415,24 @@ def test_the_layout_search_finds_the_flows_whose_label_sits_by_another_edge_or_a
         near, clusters=(dataclasses.replace(data, box=Box(0, 20, 130, 100)),)
     )
     assert _across_borders(graph, clear) == frozenset()
+
+
+def test_the_layout_search_repairs_the_best_of_the_two_best_shapes():
+    # the same connectors and placement in another spacing is one shape: the repair tries
+    # every spacing anyway; a candidate with no layout (infinite) is never repaired
+    from mlsd_diagrams.arrange import REPAIRED, _repair_starts
+
+    plain = Options()
+    tries = [
+        plain,
+        dataclasses.replace(plain, spacing="tight"),
+        dataclasses.replace(plain, ordered=True),
+        dataclasses.replace(plain, ordered=True, spacing="compact"),
+        dataclasses.replace(plain, rows=True, online_first=True),
+    ]
+    assert REPAIRED == 2
+    assert _repair_starts(tries, [30.0, 20.0, 50.0, 40.0, 60.0]) == [1, 3]
+    assert _repair_starts(tries, [10.0, 20.0, 30.0, 40.0, 5.0]) == [4, 0]
+    inf = float("inf")
+    assert _repair_starts(tries, [10.0, 20.0, inf, inf, inf]) == [0]
+    assert _repair_starts(tries, [inf] * 5) == []
