@@ -18,7 +18,8 @@ each) skip the rows. While the best draws a flow around the picture or a label b
 edge, that flow is drawn as connectors too; a label dot printed across a stage's border is
 placed after the layout instead (`_relinked`). So is the best of the runner-up shape (other
 connectors or placement): a repair that moves a component can spoil the best, where the
-runner-up comes out clean (youtube-video-search, map-change-detection). The best few
+runner-up comes out clean (youtube-video-search, map-change-detection); a candidate with
+nothing to repair leaves its place to the next (patient-triage). The best few
 pictures of the whole design too wide for the aspect goal are tried with a taller key, and
 the best few are measured once more as the offline-vs-online highlight (a caption line
 taller), which must read as well.
@@ -271,7 +272,8 @@ def _search(graph: Graph, options: Options, whole: bool) -> Options | None:
 
 
 RELINK_ROUNDS = 3
-REPAIRED = 2  # the best candidates of different shape (spacing aside) that are repaired
+REPAIRED = 2  # the shapes (connectors and placement, spacing aside) repaired
+REPAIR_LOOKS = 6  # the candidates looked at for something to repair, at most
 
 
 def _repaired(
@@ -281,27 +283,30 @@ def _repaired(
     scores: list[float],
     whole: bool,
 ) -> tuple[list[Options], list[float]]:
-    """`tries` and `scores`, with the best few candidates of different shape repaired
+    """`tries` and `scores`, with the best candidates of the best few shapes repaired
     (`_relinked`): a repair may make the best one worse (a connector moves its component)
-    while it makes a close second clean."""
-    for start in _repair_starts(tries, scores):
-        tries, scores = _relinked(graph, tries, layouts[start], start, scores, whole)
+    while it makes a close second clean. A candidate with nothing to repair does not count:
+    the same shape in another spacing may have (a connector for a label by the wrong edge
+    may leave the picture cleaner than the best)."""
+    shapes: list[Options] = []  # those repaired
+    for i in _repair_order(tries, scores)[:REPAIR_LOOKS]:
+        if len(shapes) == REPAIRED:
+            break
+        shape = replace(tries[i], spacing="")
+        if shape in shapes:
+            continue
+        before = len(tries)
+        tries, scores = _relinked(graph, tries, layouts[i], i, scores, whole)
+        if len(tries) > before:
+            shapes.append(shape)
     return tries, scores
 
 
-def _repair_starts(tries: list[Options], scores: list[float]) -> list[int]:
-    """The candidates (indices) repaired: the best of each of the REPAIRED best shapes (the
-    same connectors and placement in another spacing is the same shape: the repair tries
-    every spacing), best first; one with no layout is none."""
-    shapes: list[Options] = []
-    starts: list[int] = []
-    for i in sorted(range(len(tries)), key=lambda i: (scores[i], i)):
-        if len(starts) == REPAIRED or scores[i] == math.inf:
-            break
-        if (shape := replace(tries[i], spacing="")) not in shapes:
-            shapes.append(shape)
-            starts.append(i)
-    return starts
+def _repair_order(tries: list[Options], scores: list[float]) -> list[int]:
+    """The candidates (indices) to look at for something to repair, best first: one with
+    no layout (an infinite score) is none."""
+    ranked = sorted(range(len(tries)), key=lambda i: (scores[i], i))
+    return [i for i in ranked if scores[i] < math.inf]
 
 
 def _relinked(
