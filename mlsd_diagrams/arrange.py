@@ -16,10 +16,13 @@ design also with compact and tight spacing (larger labels once fitted), a view a
 loose spacing (a stub's label away from its neighbours' edges). Views (a few components
 each) skip the rows. While the best draws a flow around the picture or a label by the wrong
 edge, that flow is drawn as connectors too; a label dot printed across a stage's border is
-placed after the layout instead (`_relinked`). The best few pictures of the whole design
-too wide for the aspect goal are tried with a taller key, and the best few are measured
-once more as the offline-vs-online highlight (a caption line taller), which must read as
-well.
+placed after the layout instead (`_relinked`). So is the best of the runner-up shape (other
+connectors or placement): a repair that moves a component can spoil the best, where the
+runner-up comes out clean (youtube-video-search, map-change-detection); a candidate with
+nothing to repair leaves its place to the next (patient-triage). The best few
+pictures of the whole design too wide for the aspect goal are tried with a taller key, and
+the best few are measured once more as the offline-vs-online highlight (a caption line
+taller), which must read as well.
 
 A layout costs one `dot -Tjson` call (~15 ms, one per core at a time) plus measuring; only
 the winner is drawn.
@@ -261,7 +264,7 @@ def _search(graph: Graph, options: Options, whole: bool) -> Options | None:
     # one that Graphviz 2.43 fails on (no layout) is never chosen
     scores = [math.inf if each is None else penalty(each, whole) for each in figures]
     wide = [i for i, f in enumerate(figures) if f and f.aspect_ratio > GOALS.max_aspect_ratio]
-    tries, scores = _relinked(graph, tries, layouts, scores, whole)
+    tries, scores = _repaired(graph, tries, layouts, scores, whole)
     if whole:  # a taller key; the offline-vs-online highlight: the same, a caption on top
         tries, scores = _rekeyed(graph, tries, scores, wide)
         scores = _with_zones(graph, tries, scores)
@@ -269,23 +272,58 @@ def _search(graph: Graph, options: Options, whole: bool) -> Options | None:
 
 
 RELINK_ROUNDS = 3
+REPAIRED = 2  # the shapes (connectors and placement, spacing aside) repaired
+REPAIR_LOOKS = 6  # the candidates looked at for something to repair, at most
 
 
-def _relinked(
+def _repaired(
     graph: Graph,
     tries: list[Options],
     layouts: list[Layout | None],
     scores: list[float],
     whole: bool,
 ) -> tuple[list[Options], list[float]]:
-    """`tries` and `scores`, and while the best candidate draws flows around the picture
-    (detours) or labels nearer another edge than their own, that candidate with those flows
-    drawn as connectors too, and labels across a stage's border placed after the layout
-    (`_across_borders`), in every spacing (a few rounds: a connector moves its component,
-    which may send another flow around or another label onto a border)."""
+    """`tries` and `scores`, with the best candidates of the best few shapes repaired
+    (`_relinked`): a repair may make the best one worse (a connector moves its component)
+    while it makes a close second clean. A candidate with nothing to repair does not count:
+    the same shape in another spacing may have (a connector for a label by the wrong edge
+    may leave the picture cleaner than the best)."""
+    shapes: list[Options] = []  # those repaired
+    for i in _repair_order(tries, scores)[:REPAIR_LOOKS]:
+        if len(shapes) == REPAIRED:
+            break
+        shape = replace(tries[i], spacing="")
+        if shape in shapes:
+            continue
+        before = len(tries)
+        tries, scores = _relinked(graph, tries, layouts[i], i, scores, whole)
+        if len(tries) > before:
+            shapes.append(shape)
+    return tries, scores
+
+
+def _repair_order(tries: list[Options], scores: list[float]) -> list[int]:
+    """The candidates (indices) to look at for something to repair, best first: one with
+    no layout (an infinite score) is none."""
+    ranked = sorted(range(len(tries)), key=lambda i: (scores[i], i))
+    return [i for i in ranked if scores[i] < math.inf]
+
+
+def _relinked(
+    graph: Graph,
+    tries: list[Options],
+    layout: Layout | None,
+    best: int,
+    scores: list[float],
+    whole: bool,
+) -> tuple[list[Options], list[float]]:
+    """`tries` and `scores`, and while candidate `best` (laid out as `layout`) draws flows
+    around the picture (detours) or labels nearer another edge than their own, that
+    candidate with those flows drawn as connectors too, and labels across a stage's border
+    placed after the layout (`_across_borders`), in every spacing (a few rounds: a connector
+    moves its component, which may send another flow around or another label onto a
+    border)."""
     tries, scores = list(tries), list(scores)
-    best = scores.index(min(scores))
-    layout = layouts[best]
     for _ in range(RELINK_ROUNDS):
         if layout is None:
             break

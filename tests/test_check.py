@@ -319,17 +319,11 @@ def test_a_100_component_design_fails():
 LAYOUT_CASES = sorted((Path(__file__).parent / "cases" / "layout").glob("*.yaml"))
 # Pictures that still miss a goal of issue 15, and why; strict: a fix makes the test say so.
 NOT_YET: dict[str, str] = {
-    "content-moderation": "24 components, 40 flows: 9 crossings, labels 10.5 px, 2.6:1",
     "llm-agent": "24 components: labels 10.7 px (overview), 11.6 px (serving view)",
-    "map-change-detection": "offline-online: a 15% blank block",
-    "patient-triage": "its loops now drawn as connectors: an 18% blank block",
     "personalized-news-feed": "monitoring drawn on the row above serving, left of training",
     "rag-document-qa": "26 components, an 11-step request path: labels 9.3 px, 2.4:1, a 26% "
     "blank block",
     "video-recommendation": "'logs and latency' across the serving stage's border, a detour",
-    # placed after the layout, 'latency and results' still lands on the data stage's border
-    # (dot places such labels clear of components and labels, not of stages)
-    "youtube-video-search": "a label across a stage's border",
 }
 
 

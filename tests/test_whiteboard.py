@@ -415,3 +415,58 @@ def test_the_layout_search_finds_the_flows_whose_label_sits_by_another_edge_or_a
         near, clusters=(dataclasses.replace(data, box=Box(0, 20, 130, 100)),)
     )
     assert _across_borders(graph, clear) == frozenset()
+
+
+def test_the_layout_search_repairs_the_best_candidates_of_two_shapes_with_something_to_repair(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    # the same connectors and placement in another spacing is one shape: repaired once (the
+    # repair tries every spacing anyway); one with nothing to repair leaves its place to the
+    # next, of its shape or another; one with no layout (infinite) is never looked at
+    from mlsd_diagrams import arrange
+    from mlsd_diagrams.graph import Graph
+
+    plain = Options()
+    tries = [
+        plain,
+        dataclasses.replace(plain, spacing="tight"),
+        dataclasses.replace(plain, ordered=True),
+        dataclasses.replace(plain, ordered=True, spacing="compact"),
+        dataclasses.replace(plain, rows=True, online_first=True),
+    ]
+    looked: list[int] = []
+
+    def repairing(fixable: set[int]):
+        def relinked(graph, tries, layout, best, scores, whole):
+            looked.append(best)
+            if best not in fixable:  # nothing to repair: nothing added
+                return tries, scores
+            again = dataclasses.replace(tries[best], xlabels=frozenset({best}))
+            return [*tries, again], [*scores, 0.0]
+
+        return relinked
+
+    def repaired(scores: list[float], fixable: set[int]) -> list[int]:
+        looked.clear()
+        monkeypatch.setattr(arrange, "_relinked", repairing(fixable))
+        graph = Graph("g", "G", (), (), ())
+        found, rescored = arrange._repaired(graph, tries, [None] * 5, scores, True)
+        assert len(found) == len(rescored) == len(tries) + len(set(looked) & fixable)
+        return list(looked)
+
+    assert arrange.REPAIRED == 2
+    everything = {0, 1, 2, 3, 4}
+    # by score: 1 (plain), 0 (plain again: skipped), 3 (ordered), then two shapes are done
+    assert repaired([30.0, 20.0, 50.0, 40.0, 60.0], everything) == [1, 3]
+    # the best (plain, tight) has nothing to repair: plain's other spacing is repaired
+    assert repaired([30.0, 20.0, 50.0, 40.0, 60.0], {0, 3}) == [1, 0, 3]
+    inf = float("inf")
+    assert repaired([10.0, 20.0, inf, inf, inf], set()) == [0, 1]
+    assert repaired([inf] * 5, everything) == []
+    # at most REPAIR_LOOKS candidates are looked at
+    many = [dataclasses.replace(plain, key_rows=rows) for rows in range(2, 12)]
+    looked.clear()
+    monkeypatch.setattr(arrange, "_relinked", repairing(set()))
+    graph = Graph("g", "G", (), (), ())
+    arrange._repaired(graph, many, [None] * 10, [float(i) for i in range(10)], True)
+    assert looked == list(range(arrange.REPAIR_LOOKS))
