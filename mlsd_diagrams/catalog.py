@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import importlib.util
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -121,10 +122,15 @@ def node_class_path(kind: Kind) -> tuple[str, str]:
 
 @cache
 def diagrams_resources_dir() -> Path:
-    """The folder holding mingrammer's icon PNGs (`resources/` beside the `diagrams` package)."""
-    import diagrams
+    """The folder holding mingrammer's icon PNGs (`resources/` beside the `diagrams` package),
+    found without importing it: a redraw from the compiled cache needs only the folder."""
+    spec = importlib.util.find_spec("diagrams")
+    origin = spec.origin if spec is not None else None
+    if origin is None:  # not a plain package: ask it (fails as an import does when missing)
+        import diagrams
 
-    return Path(diagrams.__file__).resolve().parent.parent / "resources"
+        origin = diagrams.__file__
+    return Path(origin).resolve().parent.parent / "resources"
 
 
 def icon_search_path() -> list[Path]:

@@ -91,6 +91,8 @@ def test_an_entry_that_does_not_read_back_whole_is_ignored(spec, tmp_path, entry
 
 
 def test_a_redraw_of_a_spec_drawn_before_loads_neither_pydantic_nor_the_model(spec, tmp_path):
+    """Nor mingrammer's `diagrams` (its icons' folder is found, not imported) nor fontTools
+    (the cached subsets are keyed by its install, found, not imported)."""
     compiled.render_file(spec, tmp_path / "a", ("svg",))
     argv = ["mlsd", "render", str(spec), "-f", "svg", "-o", str(tmp_path / "b")]
     probe = (
@@ -98,8 +100,9 @@ def test_a_redraw_of_a_spec_drawn_before_loads_neither_pydantic_nor_the_model(sp
         "from mlsd_diagrams.cli import main\n"
         f"sys.argv = {argv!r}\n"
         "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
-        "loaded = [m for m in ('pydantic', 'mlsd_diagrams.model', 'mlsd_diagrams.arrange') "
-        "if m in sys.modules]\n"
+        "heavy = ('pydantic', 'mlsd_diagrams.model', 'mlsd_diagrams.arrange', 'diagrams', "
+        "'fontTools')\n"
+        "loaded = [m for m in heavy if m in sys.modules]\n"
         "print('loaded:', loaded)\n"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
