@@ -28,7 +28,6 @@ from . import cache as disk_cache
 from .errors import MlsdError, RenderError
 from .formats import DEFAULT_FORMATS, chosen
 from .ids import ID_PATTERN
-from .load import read_spec
 from .render.graphviz import (
     Batch,
     checked_dot,
@@ -38,6 +37,7 @@ from .render.graphviz import (
     timeout_seconds,
 )
 from .render.layout import engine
+from .spec_file import read_spec
 from .staging import Rendered, design_folder, finish_images, publish
 from .write import clean_stale, output_folder, temp_prefix
 

@@ -9,8 +9,6 @@ Parsing is PyYAML's (its event stream); building values is ours, so that:
 
 from __future__ import annotations
 
-import os
-import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,10 +17,12 @@ from typing import Any, NoReturn, Protocol, TypeGuard
 import yaml
 
 from .errors import Problem, SpecError, shown
+from .spec_file import MAX_BYTES, located
+from .spec_file import SPEC_SUFFIXES as SPEC_SUFFIXES  # read here by the commands
+from .spec_file import read_spec as read_spec
+from .spec_file import spec_files as spec_files
 from .syntax import syntax_problems
 
-SPEC_SUFFIXES = (".yaml", ".yml")  # what makes a file in a designs folder a spec
-MAX_BYTES = 1_000_000
 MAX_DEPTH = 24
 NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 
@@ -80,14 +80,6 @@ def dotted(path: KeyPath) -> str:
     return out
 
 
-def spec_files(folder: Path) -> list[Path]:
-    """The specs of a designs folder, in name order: its `.yaml` and `.yml` files (a link is
-    listed, and refused with a located error when read; folders never are)."""
-    return sorted(
-        p for p in folder.iterdir() if p.suffix in SPEC_SUFFIXES and (p.is_file() or p.is_symlink())
-    )
-
-
 def load_file(path: Path, source: str | None = None) -> Document:
     """Read and load one spec file; every failure is a SpecError located in the file.
 
@@ -96,39 +88,6 @@ def load_file(path: Path, source: str | None = None) -> Document:
     """
     name = source or str(path)
     return load_bytes(read_spec(path, name), name)
-
-
-def read_spec(path: Path, source: str | None = None) -> bytes:
-    """The bytes of one spec file, read as `load_file` reads them (a SpecError otherwise)."""
-    name = source or str(path)
-    try:
-        return _read_regular(path)
-    except _NotAFile as exc:
-        raise _fail(name, 1, 1, str(exc)) from None
-    except OSError as exc:
-        raise _fail(name, 1, 1, f"cannot read file: {exc.strerror or exc}") from None
-
-
-class _NotAFile(Exception):
-    """The path exists but is not something a spec can be read from."""
-
-
-_OPEN_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
-
-
-def _read_regular(path: Path) -> bytes:
-    if path.is_symlink():
-        raise _NotAFile("is a symbolic link; mlsd reads only regular files (copy the spec here)")
-    handle = os.open(path, _OPEN_FLAGS)
-    mode = os.fstat(handle).st_mode
-    if not stat.S_ISREG(mode):
-        os.close(handle)
-        if stat.S_ISDIR(mode):
-            hint = f"give one spec file, or build the whole folder with `mlsd build {path}`"
-            raise _NotAFile(f"is a folder; {hint}")
-        raise _NotAFile("is not a regular file; a spec is a YAML text file")
-    with os.fdopen(handle, "rb") as stream:
-        return stream.read(MAX_BYTES + 1)
 
 
 def load_bytes(raw: bytes, source: str) -> Document:
@@ -167,7 +126,7 @@ def _unreadable(source: str, text: str, position: int) -> SpecError:
 
 
 def _fail(source: str, line: int, column: int, message: str) -> SpecError:
-    return SpecError([Problem(source, line, column, "", message)])
+    return located(source, line, column, message)
 
 
 class _Stop(Exception):

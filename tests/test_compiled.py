@@ -91,9 +91,14 @@ def test_an_entry_that_does_not_read_back_whole_is_ignored(spec, tmp_path, entry
 
 
 def test_a_redraw_of_a_spec_drawn_before_loads_neither_pydantic_nor_the_model(spec, tmp_path):
-    """Nor mingrammer's `diagrams` (its icons' folder is found, not imported) nor fontTools
-    (the cached subsets are keyed by its install, found, not imported)."""
+    """Nor the YAML parser (the spec's bytes are hashed, never parsed), mingrammer's
+    `diagrams` (its icons' folder is found, not imported) or fontTools (the cached subsets
+    are keyed by its install, found, not imported)."""
     compiled.render_file(spec, tmp_path / "a", ("svg",))
+    # once in a process of its own, so the font subsets are on disk (not only in this one's
+    # memory, when an earlier test made them)
+    cli = [sys.executable, "-m", "mlsd_diagrams", "render", str(spec), "-f", "svg", "-o"]
+    assert subprocess.run([*cli, str(tmp_path / "c")], capture_output=True).returncode == 0
     argv = ["mlsd", "render", str(spec), "-f", "svg", "-o", str(tmp_path / "b")]
     probe = (
         "import sys\n"
@@ -101,7 +106,7 @@ def test_a_redraw_of_a_spec_drawn_before_loads_neither_pydantic_nor_the_model(sp
         f"sys.argv = {argv!r}\n"
         "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
         "heavy = ('pydantic', 'mlsd_diagrams.model', 'mlsd_diagrams.arrange', 'diagrams', "
-        "'fontTools')\n"
+        "'fontTools', 'yaml')\n"
         "loaded = [m for m in heavy if m in sys.modules]\n"
         "print('loaded:', loaded)\n"
     )
