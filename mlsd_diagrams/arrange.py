@@ -263,10 +263,13 @@ def _recall(graph: Graph, options: Options, whole: bool, data: bytes | None) -> 
 def _stage_pairs(value: list[Any]) -> frozenset[tuple[str, str]] | None:
     """Pairs of stage names read from the cache (JSON lists); None unless each is one."""
     names = {stage.value for stage in STAGE_ORDER}
-    pairs = [tuple(pair) for pair in value if isinstance(pair, list)]
-    if len(pairs) != len(value):
-        return None
-    kept = frozenset((a, b) for a, b, *rest in pairs if not rest and a in names and b in names)
+    kept = frozenset(
+        (pair[0], pair[1])
+        for pair in value
+        if isinstance(pair, list)
+        and len(pair) == 2
+        and all(isinstance(name, str) and name in names for name in pair)
+    )
     return kept if len(kept) == len(value) else None
 
 

@@ -129,9 +129,7 @@ def _keep_in_order(
 
 
 def _order_edge(diagram: diagrams.Diagram, earlier: Cluster, later: Cluster) -> None:
-    diagram.dot.edge(
-        earlier.node_ids[0], later.node_ids[-1], style="invis", minlen="0", weight="0"
-    )
+    diagram.dot.edge(earlier.node_ids[0], later.node_ids[-1], style="invis", minlen="0", weight="0")
 
 
 _UNUSED_NODE_DEFAULTS = ("imagescale", "labelloc", "style")
