@@ -61,6 +61,7 @@ MISSED = 20  # what `penalty` adds for each goal of `check` a picture misses
 # the spacings (style.SPACINGS) tried for a picture of the whole design, and for a view
 WHOLE_SPACINGS = ("", "compact", "tight")
 VIEW_SPACINGS = ("", "loose")
+SMALL_VIEW_SPACING = "tight"  # tried too for a view whose best candidate has labels too small
 # (offline and online in two rows, the online row listed first): one long chain of ranks,
 # or two rows with the request path first (two rows in the spec's stage order never won on
 # the 17 example designs and never changed a winner: not tried)
@@ -257,6 +258,8 @@ def _recall(graph: Graph, options: Options, whole: bool, data: bytes | None) -> 
         key_rows=options.key_rows,
     )
     known = [replace(each, links=frozenset()) for each in _tries(graph, options, whole)]
+    if not whole:  # a view may have been tightened (`_tightened`)
+        known += [replace(each, spacing=SMALL_VIEW_SPACING) for each in known]
     return recalled if plain in known or recalled == options else None
 
 
@@ -288,12 +291,38 @@ def _search(graph: Graph, options: Options, whole: bool) -> Options | None:
     figures = [None if each is None else measure(each) for each in layouts]
     # one that Graphviz 2.43 fails on (no layout) is never chosen
     scores = [math.inf if each is None else penalty(each, whole) for each in figures]
+    if not whole:
+        tries, layouts, figures, scores = _tightened(graph, tries, layouts, figures, scores)
     wide = [i for i, f in enumerate(figures) if f and f.aspect_ratio > GOALS.max_aspect_ratio]
     tries, scores = _repaired(graph, tries, layouts, scores, whole)
     if whole:  # a taller key; the offline-vs-online highlight: the same, a caption on top
         tries, scores = _rekeyed(graph, tries, scores, wide)
         scores = _with_zones(graph, tries, scores)
     return tries[scores.index(min(scores))]
+
+
+def _tightened(
+    graph: Graph,
+    tries: list[Options],
+    layouts: list[Layout | None],
+    figures: list[Figures | None],
+    scores: list[float],
+) -> tuple[list[Options], list[Layout | None], list[Figures | None], list[float]]:
+    """The view's candidates, and while the best one's labels are smaller than the goal once
+    fitted to a screen, the same candidates tighter too (a smaller picture, larger labels:
+    llm-agent's serving view, 16 components in a row)."""
+    best = figures[scores.index(min(scores))]
+    smallest = best.min_label_px if best is not None else None
+    if smallest is None or smallest >= GOALS.min_label_px:
+        return tries, layouts, figures, scores
+    again = [replace(each, spacing=SMALL_VIEW_SPACING) for each in tries if each.spacing == ""]
+    try:
+        relaid = lay_out_many([to_dot(graph, each) for each in again], cores())
+    except (GraphvizNotFoundError, GraphvizTooOldError, GraphvizTimeoutError):
+        return tries, layouts, figures, scores
+    measured = [None if each is None else measure(each) for each in relaid]
+    rescored = [math.inf if each is None else penalty(each, whole=False) for each in measured]
+    return [*tries, *again], [*layouts, *relaid], [*figures, *measured], [*scores, *rescored]
 
 
 RELINK_ROUNDS = 5
@@ -368,7 +397,7 @@ def _relinked(
         if not around and not external and not late:
             break
         links, xlabels, kept = links | around, xlabels | external, kept | late
-        spacings = WHOLE_SPACINGS if whole else VIEW_SPACINGS
+        spacings = WHOLE_SPACINGS if whole else _view_spacings(tries[best])
         again = [
             replace(tries[best], links=links, xlabels=xlabels, kept_in_order=kept, spacing=each)
             for each in spacings
@@ -383,6 +412,11 @@ def _relinked(
         scores += rescored
         best, layout = len(tries) - len(again) + mine, relaid[mine]
     return tries, scores
+
+
+def _view_spacings(view: Options) -> tuple[str, ...]:
+    """The spacings a view's repair is laid out in: the usual ones, and its own."""
+    return VIEW_SPACINGS + (() if view.spacing in VIEW_SPACINGS else (view.spacing,))
 
 
 def _out_of_order(layout: Layout) -> frozenset[tuple[str, str]]:

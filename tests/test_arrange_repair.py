@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 
 from mlsd_diagrams import arrange
+from mlsd_diagrams.check import measure
 from mlsd_diagrams.graph import Cluster, Edge, Graph, Node
 from mlsd_diagrams.render.dot import Options, to_dot
-from mlsd_diagrams.render.layout import Box, Layout, PlacedCluster, PlacedEdge, Text
+from mlsd_diagrams.render.layout import Box, Layout, PlacedCluster, PlacedEdge, Text, lay_out_many
 
 
 def stage(name: str, x: float, y: float, width: float = 100, height: float = 80) -> PlacedCluster:
@@ -89,3 +91,36 @@ def test_the_pairs_kept_in_order_are_recalled_from_the_cache_and_bad_ones_are_no
     for bad in ([["training"]], [["training", "nowhere"]], ["training"], [[1, 2]], [[["a"], "b"]]):
         data = json.dumps({"kept_in_order": bad}).encode()
         assert arrange._recall(small, options, True, data) is None
+
+
+def test_a_view_tightened_for_its_labels_is_recalled_from_the_cache():
+    small, options = graph(), Options()
+    tight = json.dumps({"spacing": arrange.SMALL_VIEW_SPACING}).encode()
+    assert arrange._recall(small, options, False, tight) == Options(
+        spacing=arrange.SMALL_VIEW_SPACING
+    )
+    unknown = json.dumps({"spacing": "cramped"}).encode()
+    assert arrange._recall(small, options, False, unknown) is None
+
+
+def test_a_view_whose_labels_are_large_enough_is_not_tightened():
+    small = graph()
+    tries = arrange._tries(small, Options(), False)
+    layouts = lay_out_many([to_dot(small, each) for each in tries], 1)
+    figures = [None if each is None else measure(each) for each in layouts]
+    scores = [0.0 if each is None else arrange.penalty(each, whole=False) for each in figures]
+    assert all(f is not None and (f.min_label_px or 0) >= 12 for f in figures)
+    assert arrange._tightened(small, tries, layouts, figures, scores)[0] == tries
+
+
+def test_a_view_whose_labels_are_too_small_is_tried_tighter_too():
+    small = graph()
+    tries = arrange._tries(small, Options(), False)
+    layouts = lay_out_many([to_dot(small, each) for each in tries], 1)
+    figures = [None if f is None else replace(measure(f), min_label_px=10.0) for f in layouts]
+    scores = [1.0] * len(tries)
+    again, relaid, measured, rescored = arrange._tightened(small, tries, layouts, figures, scores)
+    added = again[len(tries) :]
+    assert added == [replace(t, spacing="tight") for t in tries if t.spacing == ""]
+    assert len(relaid) == len(measured) == len(rescored) == len(again)
+    assert all(f is not None for f in measured[len(tries) :])
