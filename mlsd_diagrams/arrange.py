@@ -15,14 +15,15 @@ edges that keep a later stage from ending left of an earlier one; a picture of t
 design also with compact and tight spacing (larger labels once fitted), a view also with
 loose spacing (a stub's label away from its neighbours' edges). Views (a few components
 each) skip the rows. While the best draws a flow around the picture or a label by the wrong
-edge, that flow is drawn as connectors too; a label dot printed across a stage's border is
-placed after the layout instead (`_relinked`). So is the best of the runner-up shape (other
-connectors or placement): a repair that moves a component can spoil the best, where the
-runner-up comes out clean (youtube-video-search, map-change-detection); a candidate with
-nothing to repair leaves its place to the next (patient-triage). The best few
-pictures of the whole design too wide for the aspect goal are tried with a taller key, and
-the best few are measured once more as the offline-vs-online highlight (a caption line
-taller), which must read as well.
+edge, that flow is drawn as connectors too; a label dot printed across a stage's border or
+over its title is placed after the layout instead; a stage drawn left of an earlier one
+gets an invisible edge from it, for that pair only (`_relinked`; personalized-news-feed).
+So is the best of the runner-up shape (other connectors or placement): a repair that moves
+a component can spoil the best, where the runner-up comes out clean (youtube-video-search,
+map-change-detection); a candidate with nothing to repair leaves its place to the next
+(patient-triage). The best few pictures of the whole design too wide for the aspect goal
+are tried with a taller key, and the best few are measured once more as the
+offline-vs-online highlight (a caption line taller), which must read as well.
 
 A layout costs one `dot -Tjson` call (~15 ms, one per core at a time) plus measuring; only
 the winner is drawn.
