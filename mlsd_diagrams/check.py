@@ -16,6 +16,8 @@ Every figure is read from the drawing itself (`render.layout`), never guessed fr
 
 `assess` compares the figures with `Thresholds` and says what to change in the spec, as
 findings (findings.py, shared with `mlsd review`): a warning, or an error under `--strict`.
+A picture of more than `max_nodes` components is not held to the label size; `crowding`
+says so in a note (a warning even under `--strict`) and suggests views.
 `check_document` also points each finding at the spec (the flow most crossed, a declared
 view, the components) and skips the figures the design disables under `review.disable`.
 `format_report` and `as_json` present the results. Nothing here reads files or prints.
@@ -26,7 +28,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
@@ -92,7 +94,8 @@ class Thresholds:
     (issue 15), not the numbers the pictures of designs/ happen to reach."""
 
     max_nodes: int = 25
-    """Past 25 components one picture cannot keep its labels ≥ 12 px on a screen: draw views."""
+    """Past 25 components one picture cannot keep its labels ≥ 12 px on a screen: such a
+    picture is not held to `min_label_px`, and its check notes its size and suggests views."""
     max_crossings: int = 8
     """Overview: a reader can follow a flow across a few crossings, not a tangle."""
     median_crossings: float = 3
@@ -127,6 +130,8 @@ class ViewCheck:
     view: str
     figures: Figures
     findings: tuple[Finding, ...]
+    notes: tuple[Finding, ...] = ()
+    """Said, not failed: a picture past `max_nodes` components (see `crowding`)."""
 
     @property
     def name(self) -> str:
@@ -150,7 +155,9 @@ class DesignCheck:
 
     @property
     def findings(self) -> list[Finding]:
-        return [f for picture in self.pictures for f in picture.findings] + list(self.config)
+        """Every picture's findings and notes, then the warnings about `review.disable`."""
+        pictures = [f for picture in self.pictures for f in (*picture.findings, *picture.notes)]
+        return pictures + list(self.config)
 
 
 def check_layout(
@@ -163,8 +170,16 @@ def check_layout(
 ) -> ViewCheck:
     """Measure one laid-out picture and assess it."""
     figures = measure(layout)
-    findings = assess(figures, thresholds or Thresholds(), view, strict, skipped)
-    return ViewCheck(design, view, figures, tuple(replace(f, design=design) for f in findings))
+    limits = thresholds or Thresholds()
+    findings = assess(figures, limits, view, strict, skipped)
+    notes = crowding(figures, limits, view, skipped)
+    return ViewCheck(
+        design,
+        view,
+        figures,
+        tuple(replace(f, design=design) for f in findings),
+        tuple(replace(f, design=design) for f in notes),
+    )
 
 
 # --- measuring ---
@@ -412,12 +427,12 @@ def assess(
 ) -> list[Finding]:
     """A finding for every figure past its threshold, with what to change in the spec: a
     warning, or an error when `strict` (a missed goal fails the check); `skipped` figures
-    (disabled by the design) are not assessed."""
+    (disabled by the design) are not assessed. A picture of more than `max_nodes`
+    components is not held to the label size (see `crowding`)."""
     f, t = figures, thresholds
     whole = view_name in WHOLE_DESIGN
     crowded = f.nodes > t.max_nodes
     limits = {  # figure: (value, threshold, past it?)
-        "nodes": (f.nodes, t.max_nodes, crowded),
         "crossings": _at_most(f.crossings, t.max_crossings if whole else t.max_view_crossings),
         "min_label_px": (
             f.min_label_px,
@@ -435,8 +450,30 @@ def assess(
         if f.aspect_ratio < t.min_aspect_ratio:
             limits["aspect_ratio"] = (f.aspect_ratio, t.min_aspect_ratio, True)
         limits["empty_area"] = _at_most(f.empty_area, t.max_empty_area)
+    return _findings(f, limits, view_name, "error" if strict else "warning", skipped)
+
+
+def crowding(
+    figures: Figures,
+    thresholds: Thresholds,
+    view_name: str,
+    skipped: frozenset[str] = frozenset(),
+) -> list[Finding]:
+    """A note (a warning, strict or not) for a picture of more than `max_nodes` components:
+    issue 15 holds the labels of pictures up to that size to `min_label_px`; a larger one
+    says so and suggests views rather than fail on labels no layout can enlarge."""
+    limits = {"nodes": _at_most(figures.nodes, thresholds.max_nodes)}
+    return _findings(figures, limits, view_name, "warning", skipped)
+
+
+def _findings(
+    f: Figures,
+    limits: Mapping[str, tuple[float | None, float, bool]],
+    view_name: str,
+    severity: str,
+    skipped: frozenset[str],
+) -> list[Finding]:
     advice = _split_advice(view_name)
-    severity = "error" if strict else "warning"
     return [
         Finding(
             "check",
@@ -464,8 +501,8 @@ def _first(f: Figures, figure: str) -> str:
 
 _PROBLEMS: dict[str, Callable[[Figures, float], str]] = {
     "nodes": lambda f, limit: (
-        f"{f.nodes} components in one picture (limit {limit:g}): too many to keep every "
-        "label legible on a screen: "
+        f"{f.nodes} components in one picture (more than {limit:g}): too many to keep every "
+        "label legible on a screen, so its label size is not checked: "
     ),
     "crossings": lambda f, limit: (
         f"{f.crossings} edge crossings (limit {limit:g}), most on {f.most_crossed}: reorder "
@@ -554,6 +591,7 @@ def format_report(
     lines = [_aligned(row, widths) for row in rows]
     lines.insert(1, _aligned(tuple("-" * width for width in widths), widths))
     lines += [str(finding) for check in checks for finding in check.findings]
+    lines += [f"{note} (a note: it fails no check)" for check in checks for note in check.notes]
     lines += [_note(note) for note in notes]
     median = median_crossings(checks)
     if median is not None:
@@ -585,6 +623,8 @@ def _row(check: ViewCheck) -> tuple[str, ...]:
     f = check.figures
     label = "-" if f.min_label_px is None else f"{f.min_label_px:.1f}"
     failed = ", ".join(finding.rule for finding in check.findings)
+    noted = ", ".join(note.rule for note in check.notes)
+    verdict = f"{check.findings[0].severity}: {failed}" if failed else "ok"
     return (
         check.name,
         str(f.nodes),
@@ -597,7 +637,7 @@ def _row(check: ViewCheck) -> tuple[str, ...]:
         str(f.detours),
         str(f.clusters_out_of_order),
         f"{f.empty_area:.2f}",
-        f"{check.findings[0].severity}: {failed}" if failed else "ok",
+        f"{verdict} (note: {noted})" if noted else verdict,
     )
 
 
@@ -656,7 +696,11 @@ def check_document(
 
 def locate(doc: Document, design: Design, check: ViewCheck) -> ViewCheck:
     """`check` with each finding pointing at what it is about in the spec (see `_located`)."""
-    return replace(check, findings=tuple(_located(doc, design, check, f) for f in check.findings))
+    return replace(
+        check,
+        findings=tuple(_located(doc, design, check, f) for f in check.findings),
+        notes=tuple(_located(doc, design, check, n) for n in check.notes),
+    )
 
 
 def _located(doc: Document, design: Design, check: ViewCheck, finding: Finding) -> Finding:

@@ -3,15 +3,16 @@
 All read from `render.layout.Layout` (points, y downwards), never from the spec:
 
 - label collisions: an edge label whose box overlaps another label (of an edge, a node, a
-  stage or the title and key), a node's box (its icon and name) or a stage's border (the
-  line drawn through its words);
+  stage or the title and key), a node's box (its icon and name), a stage's border or
+  another flow's line (a line drawn through its words);
 - misplaced labels: an edge label nearer another edge's line than its own, so a reader
   pins the step on the wrong flow;
 - detours: an edge drawn many times longer than the distance between its ends, one that
   runs far outside the box spanned by the two nodes it joins (around the picture), or one
   that turns back on itself (heading away from its target for more than an inch);
 - cluster order: two stage boxes in the wrong reading order (a later stage drawn wholly to
-  the left of an earlier one, on its row or a row above);
+  the left of an earlier one, on its row or a row above, or drawn on top of it, but for
+  the online row drawn above the offline one);
 - empty area: the largest blank rectangle, as a share of the canvas.
 """
 
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 
 from .graph import STAGE_ORDER
 from .render.layout import Box, Layout, PlacedEdge, Point, Text, curve_points
+from .stages import zone
 
 ASCENT, DESCENT = 0.8, 0.25  # of the font size: a text line's box above and below its baseline
 TOUCH = 1.0  # pt: boxes overlapping by less than this only touch
@@ -105,8 +107,8 @@ def _label_text(edge: PlacedEdge) -> str:
 
 
 def label_collisions(layout: Layout) -> Finding:
-    """Edge labels overlapping another label, a node or a stage's border line, one count
-    per pair."""
+    """Edge labels overlapping another label, a node, a stage's border line or another
+    flow's line, one count per pair."""
     labelled = [(e, union(text_box(t) for t in e.texts)) for e in layout.edges if e.texts]
     others: list[tuple[str, Box]] = [(f"node {n.id}", n.box) for n in layout.nodes]
     others += [
@@ -124,7 +126,34 @@ def label_collisions(layout: Layout) -> Finding:
         for other_edge, other in labelled[i + 1 :]:
             if box and other and overlap(box, other):
                 found.append(f"{name} on label {_label_text(other_edge)!r}")
+    found += [
+        f"label {_label_text(edge)!r} ({edge_name(edge)}) crossed by {edge_name(other)}"
+        for edge, other in lines_through_labels(layout)
+    ]
     return Finding(len(found), found[0] if found else None)
+
+
+def lines_through_labels(layout: Layout) -> list[tuple[PlacedEdge, PlacedEdge]]:
+    """Each edge label with another edge whose line runs through its words: into one of its
+    text lines by TOUCH or more (a line grazing the words, or crossing the blank beside a
+    short second line, leaves them legible). An edge's own line is where dot puts it."""
+    drawn = [(e, polyline(e)) for e in layout.edges if e.points]
+    lines = [(e, line, _bounds(line)) for e, line in drawn]
+    found = []
+    for edge in layout.edges:
+        words = [_shrunk(text_box(t), TOUCH) for t in edge.texts]
+        words = [box for box in words if box.width > 0 and box.height > 0]
+        for other, line, bounds in lines:
+            if other is edge or not any(_box_gap(box, bounds) == 0 for box in words):
+                continue
+            pieces = zip(line, line[1:], strict=False)
+            if any(_segment_enters(box, a, b) for a, b in pieces for box in words):
+                found.append((edge, other))
+    return found
+
+
+def _shrunk(box: Box, by: float) -> Box:
+    return Box(box.x + by, box.y + by, box.width - 2 * by, box.height - 2 * by)
 
 
 # --- labels nearer another edge ---
@@ -388,26 +417,35 @@ def _outside(box: Box, p: Point) -> float:
 
 def clusters_out_of_order(layout: Layout) -> Finding:
     """Pairs of stages drawn against the stage order, as a reader reads a page: row by row,
-    each row left to right. The later stage is wholly left of the earlier one and not on a
-    row below it (it starts no higher than the earlier one ends).
+    each row left to right. A later stage is out of order when it starts no further right
+    than an earlier one and is not on a row below it (it starts higher than the earlier one
+    ends): wholly left of it on its row or a row above (the client drawn in the middle, a
+    stage drawn before one it comes after), or drawn on top of it (features under
+    training, a vertical stack read upwards).
 
-    Stages wrapped onto a second row (monitoring starting the row under training) read in
-    order, as a person drawing two rows means them; a stage left of an earlier one on its
-    row, or on a row above, still reads first: the client drawn in the middle, a stage drawn
-    before one it comes after. Not a loosening: "wholly left" alone flagged a wrapped row
-    that reads in order, and says nothing new about the pairs it still flags."""
+    A later stage on a row above that starts further right is the next step of a staircase
+    read left to right; one on a row below reads after it (monitoring starting the row
+    under training: a person drawing two rows means them). One layout puts later stages on
+    a row above on purpose: the online row (client, serving, monitoring) drawn above the
+    offline one (data, features, training), the request path first (`arrange.PLACEMENTS`);
+    an online stage above an offline one is in order. Not a loosening: "wholly left" alone
+    flagged a wrapped row that reads in order, and every pair it flags is flagged here."""
     stages = {stage.value: rank for stage, rank in STAGE_ORDER.items()}
-    placed = [
+    placed = sorted(
         (stages[c.name.removeprefix("cluster_")], c.name.removeprefix("cluster_"), c.box)
         for c in layout.clusters
         if c.name.removeprefix("cluster_") in stages
-    ]
-    found = [
-        f"{later} left of {earlier}"
-        for rank, earlier, box in sorted(placed)
-        for later_rank, later, other in sorted(placed)
-        if later_rank > rank and other.x + other.width <= box.x and other.y < box.y + box.height
-    ]
+    )
+    found = []
+    for rank, earlier, box in placed:
+        for later_rank, later, other in placed:
+            if later_rank <= rank:
+                continue
+            higher = other.y + other.height <= box.y  # on a row above
+            rows = higher and zone(later) == "online" and zone(earlier) == "offline"
+            first = other.x <= box.x + TOUCH and other.y < box.y + box.height
+            if first and not rows:
+                found.append(f"{later} {'above' if higher else 'left of'} {earlier}")
     return Finding(len(found), found[0] if found else None)
 
 

@@ -20,6 +20,7 @@ from mlsd_diagrams.check import (
     check_design,
     check_layout,
     count_crossings,
+    crowding,
     find_crossings,
     format_report,
     measure,
@@ -237,7 +238,6 @@ def test_figures_at_the_limits_pass():
 @pytest.mark.parametrize(
     ("figure", "value", "threshold", "words"),
     [
-        ("nodes", 26, 25, "26 components"),
         ("crossings", 9, 8, "most on a → b (5)"),
         ("aspect_ratio", 2.3, 2.2, "2.3:1"),
         ("aspect_ratio", 1.1, 1.2, "1.1:1"),
@@ -269,21 +269,42 @@ def test_a_view_is_held_to_two_crossings_and_not_to_the_overview_shape():
     assert assess(dataclasses.replace(view, crossings=2), Thresholds(), "serving") == []
 
 
-def test_a_design_past_25_components_is_told_to_draw_views_not_to_enlarge_its_labels():
-    crowded = dataclasses.replace(PASSING, nodes=30, min_label_px=9.0)
-    [finding] = assess(crowded, Thresholds(), "overview")
-    assert finding.rule == "nodes" and "split into views" in finding.message
+def test_a_design_past_25_components_says_so_and_suggests_views_instead_of_failing():
+    # issue 15: labels >= 12 px "for overviews of <= 25 components (a larger design says so
+    # and suggests views)": its tiny labels are not a missed goal, its size is a note
+    crowded = dataclasses.replace(PASSING, nodes=26, min_label_px=9.0)
+    assert assess(crowded, Thresholds(), "overview", strict=True) == []
+    [note] = crowding(crowded, Thresholds(), "overview")
+    assert (note.severity, note.rule, note.value, note.limit) == ("warning", "nodes", 26, 25)
+    assert "26 components" in note.message and "split into views" in note.message
+    assert crowding(PASSING, Thresholds(), "overview") == []
+    assert crowding(crowded, Thresholds(), "overview", skipped=frozenset({"nodes"})) == []
+
+
+def test_a_crowded_picture_passes_strict_with_its_note_but_not_past_another_goal():
+    a, b = node("a", 0, 100), node("b", 200, 100)
+    flow = labelled_edge("step", 100, 95, (10, 100), (190, 100))
+    picture = layout([a, b], [flow], 400, 250, [cluster("data", -20, 0, 440, 250)])
+    checked = check_layout("big", "overview", picture, Thresholds(max_nodes=1), strict=True)
+    assert checked.passed and [n.rule for n in checked.notes] == ["nodes"]
+    report = format_report([checked])
+    assert "big/overview" in report and "note: nodes" in report
+    assert "2 components in one picture" in report
+    # 3.2:1: a goal missed, whatever its size
+    wide = layout([a, b], [flow], 800, 250, [cluster("data", -20, 0, 840, 250)])
+    checked = check_layout("big", "overview", wide, Thresholds(max_nodes=1), strict=True)
+    assert not checked.passed and [f.rule for f in checked.findings] == ["aspect_ratio"]
 
 
 def test_a_crowded_stage_view_is_told_to_move_components_not_to_split_into_views():
     small = dataclasses.replace(PASSING, nodes=31, crossings=0)
-    [finding] = assess(small, Thresholds(), "serving")
+    [finding] = crowding(small, Thresholds(), "serving")
     assert "split into views" not in finding.message
     assert "another stage" in finding.message
 
 
 def test_thresholds_can_be_changed():
-    assert [f.rule for f in assess(PASSING, Thresholds(max_nodes=10), "overview")] == ["nodes"]
+    assert [f.rule for f in crowding(PASSING, Thresholds(max_nodes=10), "overview")] == ["nodes"]
 
 
 # --- real layouts ---
@@ -311,7 +332,7 @@ def test_a_100_component_design_fails():
     )
     assert checked.figures.nodes == 100
     figures = {f.rule for f in checked.findings}
-    assert {"nodes", "aspect_ratio"} <= figures
+    assert "aspect_ratio" in figures and [n.rule for n in checked.notes] == ["nodes"]
     # its labels are tiny, but the finding to act on is the size: draw views
     assert checked.figures.min_label_px < 12 and "min_label_px" not in figures
 
@@ -356,12 +377,12 @@ def test_designs_from_prompts_outside_the_library_reach_the_goals(spec: Path):
 
 def checks() -> list[ViewCheck]:
     crowded = dataclasses.replace(PASSING, nodes=26)
-    found = [
-        dataclasses.replace(f, design="big") for f in assess(crowded, Thresholds(), "overview")
+    noted = [
+        dataclasses.replace(f, design="big") for f in crowding(crowded, Thresholds(), "overview")
     ]
     return [
         ViewCheck("tiny", "overview", PASSING, ()),
-        ViewCheck("big", "overview", crowded, tuple(found)),
+        ViewCheck("big", "overview", crowded, (), tuple(noted)),
     ]
 
 
@@ -369,14 +390,15 @@ REPORT = """\
 design/view    nodes  edges  crossings  aspect  min label px  label hits  label far  detours  \
 order  blank  verdict
 -------------  -----  -----  ---------  ------  ------------  ----------  ---------  -------  \
------  -----  --------------
+-----  -----  ----------------
 tiny/overview     25     40          8    2.20          12.0           0          0        0  \
     0   0.15  ok
 big/overview      26     40          8    2.20          12.0           0          0        0  \
-    0   0.15  warning: nodes
-big/overview: warning [nodes] 26 components in one picture (limit 25): too many to keep every \
-label legible on a screen: split into views: `data`, `training`, `serving`, `monitoring` views \
-are derived from stages (mlsd render -f views).
+    0   0.15  ok (note: nodes)
+big/overview: warning [nodes] 26 components in one picture (more than 25): too many to keep \
+every label legible on a screen, so its label size is not checked: split into views: `data`, \
+`training`, `serving`, `monitoring` views are derived from stages (mlsd render -f views). \
+(a note: it fails no check)
 median crossings of 2 overviews: 8 (goal ≤ 3): warning: above the goal
 """
 
@@ -400,7 +422,7 @@ def test_json_holds_thresholds_figures_and_findings():
         "findings": [],
         "disabled": [],
     }
-    assert second["pictures"][0]["passed"] is False
+    assert second["pictures"][0]["passed"] is True  # a note fails no picture
     (finding,) = second["findings"]
     assert (finding["tool"], finding["rule"], finding["view"]) == ("check", "nodes", "overview")
     assert (finding["value"], finding["limit"], finding["severity"]) == (26, 25, "warning")
@@ -424,7 +446,7 @@ def test_a_label_over_another_label_or_a_node_collides():
     a, b = node("a", 0, 100), node("b", 200, 100)
     first = labelled_edge("step one", 100, 95, (10, 100), (190, 100))
     over_label = labelled_edge("step two", 110, 98, (10, 110), (190, 110))
-    over_node = labelled_edge("long label", 20, 102, (10, 120), (190, 120))
+    over_node = labelled_edge("long label", 20, 116, (10, 120), (190, 120))
     assert label_collisions(layout([a, b], [first, over_label])).count == 1
     found = label_collisions(layout([a, b], [first, over_node]))
     assert found.count == 1 and "on node a" in (found.first or "")
@@ -462,6 +484,32 @@ def test_a_label_inside_or_outside_a_stage_clear_of_its_border_does_not_collide(
     inside = labelled_edge("inside", 150, 200, (50, 240), (50, 60))  # 35 pt below the border
     outside = labelled_edge("outside", 150, 146, (50, 240), (50, 60))  # 1.5 pt above it
     assert label_collisions(layout([a, b], [inside, outside], clusters=[data])).count == 0
+
+
+def test_a_label_another_flow_is_drawn_through_collides():
+    # seen in content-moderation: '③ text, images, video' printed over the re-review line
+    own = labelled_edge("step one", 100, 95, (10, 100), (190, 100))
+    through = edge("c", "d", straight((100, 10), (100, 190)))  # down the middle of the words
+    found = label_collisions(layout([], [own, through]))
+    assert found.count == 1 and "crossed by c → d" in (found.first or "")
+    grazing = edge("c", "d", straight((10, 87.5), (190, 87.5)))  # 0.5 pt into its top
+    assert label_collisions(layout([], [own, grazing])).count == 0
+
+
+def test_a_label_of_two_lines_is_crossed_only_through_its_words():
+    two = edge("a", "b", straight((10, 120), (190, 120)), placed("a long first line", 100, 95))
+    two = dataclasses.replace(two, texts=(*two.texts, placed("short", 100, 108)))
+    # beside 'short', under the first line: through the blank corner of the pair's box
+    corner = edge("c", "d", straight((50, 101), (50, 115)))
+    assert label_collisions(layout([], [two, corner])).count == 0
+    through = edge("c", "d", straight((95, 90), (95, 115)))  # through both lines
+    assert label_collisions(layout([], [two, through])).count == 1
+
+
+def test_a_flow_drawn_through_its_own_label_or_beside_others_does_not_collide():
+    own = labelled_edge("step one", 100, 100, (10, 98), (190, 98))  # dot's own line: not counted
+    apart = edge("c", "d", straight((10, 60), (190, 60)))
+    assert label_collisions(layout([], [own, apart])).count == 0
 
 
 def test_a_label_nearer_another_edge_than_its_own_is_misplaced():
@@ -549,6 +597,41 @@ def test_a_later_stage_left_of_an_earlier_one_on_its_row_or_a_row_above_is_out_o
     # half a row lower is still the same row
     lower = [cluster("training", 0, 50), cluster("data", 200, 0)]
     assert clusters_out_of_order(layout([], [], 400, 200, lower)).count == 1
+
+
+def test_a_later_stage_on_a_row_above_an_earlier_one_is_out_of_order():
+    # seen in youtube-video-search: features drawn on the row under training
+    under = [cluster("data", 0, 0), cluster("training", 150, 0), cluster("features", 150, 150)]
+    found = clusters_out_of_order(layout([], [], 300, 300, under))
+    assert (found.count, found.first) == (1, "training above features")
+    # seen in content-moderation: a vertical stack with features on top of data
+    stack = [cluster("features", 0, 0), cluster("data", 0, 150)]
+    assert clusters_out_of_order(layout([], [], 200, 300, stack)).first == "features above data"
+    # the client under serving: read after it
+    client = [cluster("serving", 0, 0), cluster("client", 0, 150)]
+    assert clusters_out_of_order(layout([], [], 200, 300, client)).count == 1
+    # wholly left and wholly above: one pair out of order, counted once
+    both = [cluster("monitoring", 0, 0), cluster("serving", 150, 150)]
+    assert clusters_out_of_order(layout([], [], 300, 300, both)).count == 1
+
+
+def test_the_online_row_drawn_above_the_offline_row_reads_in_order():
+    # the request path first (arrange.PLACEMENTS): client, serving and monitoring on top
+    rows = [
+        cluster("client", 0, 0),
+        cluster("serving", 150, 0),
+        cluster("monitoring", 300, 0),
+        cluster("data", 0, 150),
+        cluster("features", 150, 150),
+        cluster("training", 300, 150),
+    ]
+    assert clusters_out_of_order(layout([], [], 450, 300, rows)).count == 0
+    # a later stage above and right of an earlier one: the next column, read in order
+    staircase = [cluster("data", 0, 150), cluster("training", 150, 0)]
+    assert clusters_out_of_order(layout([], [], 300, 300, staircase)).count == 0
+    # stages of one row overlapping in height are on one row, whatever their offsets
+    ragged = [cluster("data", 0, 60), cluster("training", 150, 0)]
+    assert clusters_out_of_order(layout([], [], 300, 200, ragged)).count == 0
 
 
 def test_stages_wrapped_onto_a_second_row_read_row_by_row():

@@ -234,11 +234,12 @@ def stuck_rebuild(designs: Path, tmp_path: Path, monkeypatch):
     change_titles(designs)
     marker = tmp_path / "rendering"
     # layouts measured before drawing (`-Tjson` to stdout) run; drawing a file (`-o`) sticks;
-    # `exec`: the dot process is the sleeping one
+    # `exec`: the dot process is the sleeping one; it sleeps far longer than any test waits,
+    # so a `dot` left running is told apart from a slow clean-up on a loaded machine
     fake_dot(
         tmp_path,
         monkeypatch,
-        'case "$*" in *" -o"*) ;; *) exec $REAL "$@";; esac\n' + f"touch {marker}\nexec sleep 30",
+        'case "$*" in *" -o"*) ;; *) exec $REAL "$@";; esac\n' + f"touch {marker}\nexec sleep 300",
     )
     process = build(designs, out, "-j", "2", start_new_session=True)
     wait_for(marker)
@@ -318,8 +319,9 @@ def test_a_killed_build_takes_its_workers_with_it(
     workers = descendants(process.pid)
     assert len(workers) >= 2, "two workers, each running dot"
     os.kill(process.pid, how)
+    process.wait(timeout=30)  # not its pipes: a `dot` left running would hold them open
+    assert wait_until_gone(workers, 60) == [], "every worker and dot ended with the build"
     _, stderr = process.communicate(timeout=30)
-    assert wait_until_gone(workers) == [], "every worker and dot ended with the build"
     assert temporaries(out) == [], "the workers cleaned up as they ended"
     assert visible(out) == before
     if how == signal.SIGTERM:
