@@ -232,7 +232,7 @@ def _recall(graph: Graph, options: Options, whole: bool, data: bytes | None) -> 
         if name not in names:
             return None
         before = getattr(options, name)
-        if name == "kept_in_order" and isinstance(value, list):
+        if name in ("kept_in_order", "kept_apart") and isinstance(value, list):
             pairs = _stage_pairs(value)
             if pairs is None:
                 return None
@@ -256,6 +256,7 @@ def _recall(graph: Graph, options: Options, whole: bool, data: bytes | None) -> 
         links=frozenset(),
         xlabels=frozenset(),
         kept_in_order=frozenset(),
+        kept_apart=frozenset(),
         key_rows=options.key_rows,
     )
     known = [replace(each, links=frozenset()) for each in _tries(graph, options, whole)]
@@ -388,19 +389,34 @@ def _relinked(
             break
         links, xlabels = tries[best].links, tries[best].xlabels
         kept = tries[best].kept_in_order
-        late = _out_of_order(layout) - kept
+        late = _out_of_order(layout)
+        apart = tries[best].kept_apart | (late & kept)  # an invisible edge did not do
+        late -= kept
         misleading, across = _misleading(graph, layout), _across_borders(graph, layout)
+        crossed = _crossed(graph, layout)
         # a label by the wrong edge goes onto a connector, else beside its line; one on a
-        # border beside its line, and onto a connector if it still lands on one there
+        # border or crossed by another line beside its line, and if it still lands on one
+        # there: a crossed label's crossing flow onto a connector, else the label's own
         linked = _linkable(graph, misleading | (across & xlabels))
+        still = {label: lines for label, lines in crossed.items() if label in xlabels}
+        linked |= _crossing_linked(graph, still, links)
         around = (_detouring(graph, layout) | linked) - links
+        # (a connector's arrow carries its flow's label: placed after the layout too)
         external = ((misleading - linked) | across) - xlabels - links
-        if not around and not external and not late:
+        external |= frozenset(crossed) - xlabels - linked
+        if not around and not external and not late and apart == tries[best].kept_apart:
             break
         links, xlabels, kept = links | around, xlabels | external, kept | late
         spacings = WHOLE_SPACINGS if whole else _view_spacings(tries[best])
         again = [
-            replace(tries[best], links=links, xlabels=xlabels, kept_in_order=kept, spacing=each)
+            replace(
+                tries[best],
+                links=links,
+                xlabels=xlabels,
+                kept_in_order=kept,
+                kept_apart=apart,
+                spacing=each,
+            )
             for each in spacings
         ]
         try:
@@ -472,6 +488,45 @@ def _across_borders(graph: Graph, layout: Layout) -> frozenset[int]:
         for i, flow in enumerate(graph.edges)
         if (flow.source, flow.target) in ends or (flow.source, link_ids(i)[0]) in ends
     )
+
+
+def _flows(graph: Graph, ends: tuple[str, str]) -> frozenset[int]:
+    """The flows (indices) drawn as the edge with these ends: the flow itself, or either
+    arrow of it drawn as connectors."""
+    return frozenset(
+        i
+        for i, flow in enumerate(graph.edges)
+        if ends
+        in (
+            (flow.source, flow.target),
+            (flow.source, link_ids(i)[0]),
+            (link_ids(i)[1], flow.target),
+        )
+    )
+
+
+def _crossed(graph: Graph, layout: Layout) -> dict[int, frozenset[int]]:
+    """The flows (indices) whose label `check` finds crossed by another flow's line, each
+    with the flows drawing those lines."""
+    found: dict[int, frozenset[int]] = {}
+    for edge, other in legibility.lines_through_labels(layout):
+        lines = _flows(graph, (other.source, other.target))
+        for i in _flows(graph, (edge.source, edge.target)):
+            found[i] = found.get(i, frozenset()) | lines
+    return found
+
+
+def _crossing_linked(
+    graph: Graph, crossed: dict[int, frozenset[int]], links: frozenset[int]
+) -> frozenset[int]:
+    """The flows to draw as connectors so that no line runs through these labels (already
+    placed beside their lines): the crossing flows that join two stages, else the label's
+    own flow if it does."""
+    linked: set[int] = set()
+    for label, lines in sorted(crossed.items()):
+        movable = _linkable(graph, lines - links - {label})
+        linked |= movable or _linkable(graph, frozenset({label}) - links)
+    return frozenset(linked)
 
 
 def _on_stage_titles(layout: Layout) -> set[tuple[str, str]]:

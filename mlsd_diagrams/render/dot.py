@@ -51,6 +51,10 @@ class Options:
     ordered: bool = False  # invisible edges keep every stage from starting after a later one
     # (earlier, later) pairs of stages kept so by an invisible edge each (a repair, arrange.py)
     kept_in_order: frozenset[tuple[str, str]] = frozenset()
+    # (earlier, later) pairs of stages the later drawn wholly right of the earlier: an
+    # invisible edge from the earlier's last component to the later's first (a repair where
+    # one that lets them share a column left them out of order)
+    kept_apart: frozenset[tuple[str, str]] = frozenset()
     online_first: bool = False  # the online stages listed (so placed) before the offline ones
     spacing: str = ""  # between ranks and nodes: a name in style.SPACINGS ("": the theme's)
     key_rows: int = style.KEY_ROWS  # the key's rows at most (more: a narrower, taller key)
@@ -99,6 +103,7 @@ def to_dot(graph: Graph, options: Options = Options()) -> str:
         if options.ordered:
             _add_stage_order(diagram, graph)
         _keep_in_order(diagram, graph, options.kept_in_order)
+        _keep_apart(diagram, graph, options.kept_apart)
         return diagram.dot.source
 
 
@@ -126,6 +131,17 @@ def _keep_in_order(
     for earlier, later in sorted(pairs):
         if earlier in clusters and later in clusters:
             _order_edge(diagram, clusters[earlier], clusters[later])
+
+
+def _keep_apart(diagram: diagrams.Diagram, graph: Graph, pairs: frozenset[tuple[str, str]]) -> None:
+    """For each (earlier, later) pair of stages in `pairs`, an invisible edge from the last
+    component of the earlier one to the first of the later one: the later one starts right
+    of where the earlier one ends."""
+    clusters = {c.stage: c for c in graph.clusters if c.node_ids}
+    for earlier, later in sorted(pairs):
+        if earlier in clusters and later in clusters:
+            first, then = clusters[earlier].node_ids[-1], clusters[later].node_ids[0]
+            diagram.dot.edge(first, then, style="invis", weight="0")
 
 
 def _order_edge(diagram: diagrams.Diagram, earlier: Cluster, later: Cluster) -> None:
