@@ -11,7 +11,7 @@ from dataclasses import replace
 from mlsd_diagrams import arrange
 from mlsd_diagrams.check import measure
 from mlsd_diagrams.graph import Cluster, Edge, Graph, Node
-from mlsd_diagrams.render.dot import Options, to_dot
+from mlsd_diagrams.render.dot import Options, link_ids, to_dot
 from mlsd_diagrams.render.layout import Box, Layout, PlacedCluster, PlacedEdge, Text, lay_out_many
 
 
@@ -33,10 +33,11 @@ def labelled(source: str, target: str, words: str, x: float, y: float) -> Placed
 
 def test_the_pairs_of_stages_drawn_out_of_order_are_named_earlier_first():
     # as personalized-news-feed was drawn: monitoring on the row above, left of training
+    # and on top of serving (check's measure since measure7: a later stage drawn above)
     drawn = layout(
         [stage("serving", 0, 120, 400), stage("monitoring", 0, 0), stage("training", 500, 0)]
     )
-    assert arrange._out_of_order(drawn) == {("training", "monitoring")}
+    assert arrange._out_of_order(drawn) == {("training", "monitoring"), ("serving", "monitoring")}
 
 
 def test_stages_in_reading_order_or_wrapped_onto_a_row_below_are_no_pair():
@@ -124,3 +125,85 @@ def test_a_view_whose_labels_are_too_small_is_tried_tighter_too():
     assert added == [replace(t, spacing="tight") for t in tries if t.spacing == ""]
     assert len(relaid) == len(measured) == len(rescored) == len(again)
     assert all(f is not None for f in measured[len(tries) :])
+
+
+# --- labels crossed by another flow's line; stages an invisible edge leaves out of order ---
+
+
+def crossing(source: str, target: str, x: float) -> PlacedEdge:
+    """A vertical line at x, from y 0 to 200."""
+    return PlacedEdge(source, target, ((x, 0), (x, 0), (x, 200), (x, 200)), None, (), "", "")
+
+
+def test_a_crossed_label_names_its_flow_and_the_flow_whose_line_runs_through_it():
+    small = graph()  # flow 0 events -> trainer "logs", flow 1 events -> metrics
+    through = layout(
+        [], [labelled("events", "trainer", "logs", 200, 100), crossing("events", "metrics", 200)]
+    )
+    beside = layout(
+        [], [labelled("events", "trainer", "logs", 200, 100), crossing("events", "metrics", 300)]
+    )
+    assert arrange._crossed(small, through) == {0: frozenset({1})}
+    assert arrange._crossed(small, beside) == {}
+
+
+def test_a_crossed_label_on_a_connector_names_the_flow_drawn_so():
+    small = graph()
+    to_id, from_id = link_ids(1)
+    through = layout(
+        [], [labelled("events", to_id, "counts", 200, 100), crossing("events", "trainer", 200)]
+    )
+    assert arrange._crossed(small, through) == {1: frozenset({0})}
+    assert arrange._flows(small, (from_id, "metrics")) == {1}
+
+
+def test_a_crossing_flow_between_two_stages_becomes_a_connector_before_the_labels_own():
+    small = graph()  # both flows join two stages: the crossing one moves
+    assert arrange._crossing_linked(small, {0: frozenset({1})}, frozenset()) == {1}
+    # already a connector and still across the label: the label's own flow goes
+    assert arrange._crossing_linked(small, {0: frozenset({1})}, frozenset({1})) == {0}
+
+
+def test_a_crossed_label_within_one_stage_gets_no_connector():
+    nodes = (
+        Node("api", "API", "service", "serving", None),
+        Node("ranker", "Ranker", "service", "serving", None),
+        Node("cache", "Cache", "database", "serving", None),
+    )
+    clusters = (Cluster("serving", "Serving", ("api", "ranker", "cache")),)
+    edges = (
+        Edge("api", "ranker", "ask", "request", None),
+        Edge("cache", "api", "hit", "request", None),
+    )
+    inside = Graph("one", "One", clusters, nodes, edges)
+    assert arrange._crossing_linked(inside, {0: frozenset({1})}, frozenset()) == frozenset()
+
+
+def test_a_pair_kept_apart_is_one_invisible_edge_from_the_earlier_stages_last_to_the_later():
+    plain = to_dot(graph())
+    apart = to_dot(graph(), Options(kept_apart=frozenset({("data", "training")})))
+    edge = "events -> trainer [style=invis weight=0]"
+    assert edge not in plain and edge in apart
+    assert apart.count("style=invis") == plain.count("style=invis") + 1
+
+
+def test_a_pair_kept_apart_draws_the_later_stage_right_of_the_earlier():
+    small = graph()
+    stages = frozenset({("data", "training"), ("training", "monitoring")})
+    drawn = lay_out_many([to_dot(small, Options(kept_apart=stages))], 1)[0]
+    assert drawn is not None
+    boxes = {c.name.removeprefix("cluster_"): c.box for c in drawn.clusters}
+    for earlier, later in stages:
+        assert boxes[later].x >= boxes[earlier].x + boxes[earlier].width
+
+
+def test_the_pairs_kept_apart_are_recalled_from_the_cache_and_bad_ones_are_not():
+    small, options = graph(), Options()
+    chosen = replace(
+        arrange._tries(small, options, True)[0], kept_apart=frozenset({("data", "training")})
+    )
+    stored = arrange._changes(options, chosen)
+    assert json.loads(stored)["kept_apart"] == [["data", "training"]]
+    assert arrange._recall(small, options, True, stored) == chosen
+    bad = json.dumps({"kept_apart": [["data", "nowhere"]]}).encode()
+    assert arrange._recall(small, options, True, bad) is None
