@@ -61,6 +61,7 @@ BOOK = "portfolio.pdf"
 BOOK_DIGEST = ".mlsd-book"  # the digest of what the book was typeset from
 SEARCH_INDEX = "search-index.js"  # in assets/: the words of every write-up, for the search
 CHAPTER = "chapter.html"  # a design's answer as a chapter of the book (an HTML fragment)
+CHAPTER_PDF = "chapter.pdf"  # that chapter typeset, its pages not numbered (render/book.py)
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -136,7 +137,7 @@ def build_portfolio(
         for outcome in outcomes:
             _report(progress, outcome)
         # render: the changed designs, in parallel
-        settings = (templates, theme, config)
+        settings = (templates, theme, config, book)
         outcomes += _render_all(todo, output_dir, settings, jobs, progress, lock)
         # publish: drop vanished designs, then write the site and the manifest
         entries = _entries(manifest, todo, outcomes)
@@ -241,8 +242,9 @@ def _up_to_date(output_dir: Path, entry: dict[str, Any], digest: str) -> bool:
     return all((output_dir / entry["card"]["id"] / name).is_file() for name in entry["files"])
 
 
-# the templates folder and the theme, if given, and the site's config (mlsd.toml)
-Settings = tuple[Path | None, str | None, site.SiteConfig]
+# the templates folder and the theme, if given, the site's config (mlsd.toml), and whether
+# the book is made (each design's chapter of it is then typeset by the design's worker)
+Settings = tuple[Path | None, str | None, site.SiteConfig, bool]
 
 
 def _render_all(
@@ -338,9 +340,9 @@ def _render_one(
     """Render one design, its thumbnail and its page, published together (in a worker)."""
     from .build import render_design
 
-    templates, theme, config = settings
+    templates, theme, config, book = settings
     design_id = job.design.id
-    stage_page = partial(_stage_site_files, job, templates, config)
+    stage_page = partial(_stage_site_files, job, templates, config, book)
     try:
         rendered = render_design(
             job.design,
@@ -362,11 +364,17 @@ def _render_one(
 
 
 def _stage_site_files(
-    job: _Job, templates: Path | None, config: site.SiteConfig, scratch: Path, made: Made
+    job: _Job,
+    templates: Path | None,
+    config: site.SiteConfig,
+    book: bool,
+    scratch: Path,
+    made: Made,
 ) -> list[Path]:
-    """The thumbnail, the spec and the HTML page of a design, and its chapter of the book,
-    staged beside its other files; the page and the chapter show the write-up the render
-    made."""
+    """The thumbnail, the spec and the HTML page of a design, and its chapter of the book
+    (HTML, and with the book its pages typeset: here, in the design's worker, in parallel
+    with the other designs), staged beside its other files; the page and the chapter show
+    the write-up the render made."""
     design, writeup = job.design, made.writeup
     thumbnail = scratch / f"{design.id}-thumb.png"
     overview = scratch / BY_NAME["png"].path(design.id)  # a default format: drawn already
@@ -380,7 +388,13 @@ def _stage_site_files(
     chapter = scratch / CHAPTER
     html = site.chapter_html(card, writeup, views, design.source, templates)
     chapter.write_text(html, encoding="utf-8")
-    return [thumbnail, spec, page, chapter]
+    if not book:
+        return [thumbnail, spec, page, chapter]
+    from .render import paged
+
+    pages = scratch / CHAPTER_PDF  # read from the pictures staged in `scratch`
+    pages.write_bytes(paged.chapter_pdf(card, html, scratch, templates))
+    return [thumbnail, spec, page, chapter, pages]
 
 
 def _entries(manifest: Manifest, todo: list[_Job], outcomes: list[Outcome]) -> Manifest:
@@ -440,9 +454,11 @@ def _write_book(
     config: site.SiteConfig,
     fingerprint: str,
 ) -> None:
-    """The portfolio as one PDF (`portfolio.pdf`), typeset again only when a design, the
-    config or the tool changed: its digest is kept beside it."""
-    from .render import paged
+    """The portfolio as one PDF (`portfolio.pdf`), put together again only when a design,
+    the config or the tool changed: its digest is kept beside it. Each chapter is the pages
+    the design's worker typeset (`chapter.pdf`, if this design's last render made it: the
+    manifest lists it), else typeset here from its HTML (a design built with --no-book)."""
+    from .render import book, paged
 
     digest = hashlib.sha256(f"{fingerprint} {config.digest()}".encode())
     for design_id, entry in entries.items():
@@ -450,15 +466,25 @@ def _write_book(
     marker, pdf = output_dir / BOOK_DIGEST, output_dir / BOOK
     if pdf.is_file() and _read_text(marker) == digest.hexdigest():
         return
-    cards, chapters, folders = [], [], {}
+    chapters = []
     for design_id, entry in entries.items():
-        chapter = output_dir / design_id / CHAPTER
-        if chapter.is_file() and not chapter.is_symlink():
-            cards.append(site.Card.from_dict(entry["card"]))
-            chapters.append(chapter.read_text(encoding="utf-8"))
-            folders[design_id] = output_dir / design_id
-    write_atomic(pdf, paged.book_pdf(cards, chapters, folders, config, templates))
+        folder = output_dir / design_id
+        card, html, pages = (
+            site.Card.from_dict(entry["card"]),
+            folder / CHAPTER,
+            folder / CHAPTER_PDF,
+        )
+        if CHAPTER_PDF in entry["files"] and _regular(pages):
+            chapters.append(book.Chapter(card, pages.read_bytes()))
+        elif _regular(html):
+            typeset = paged.chapter_pdf(card, html.read_text(encoding="utf-8"), folder, templates)
+            chapters.append(book.Chapter(card, typeset))
+    write_atomic(pdf, book.book_pdf(chapters, config, templates))
     write_atomic(marker, digest.hexdigest().encode("ascii"))
+
+
+def _regular(path: Path) -> bool:
+    return path.is_file() and not path.is_symlink()
 
 
 def _read_text(path: Path) -> str:
