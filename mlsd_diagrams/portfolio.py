@@ -359,6 +359,8 @@ def _render_one(
         message = f"{job.source}: internal error, please report it: {type(exc).__name__}: {exc}"
         return Outcome(job.source, "failed", design_id, printable(message))
     folder = output_dir / design_id
+    if not book:  # typeset pages of an earlier look at this design would be out of date
+        (folder / CHAPTER_PDF).unlink(missing_ok=True)
     files = sorted(p.relative_to(folder).as_posix() for p in rendered.files)
     return Outcome(job.source, "built", design_id, files=tuple(files))
 
@@ -469,11 +471,8 @@ def _write_book(
     chapters = []
     for design_id, entry in entries.items():
         folder = output_dir / design_id
-        card, html, pages = (
-            site.Card.from_dict(entry["card"]),
-            folder / CHAPTER,
-            folder / CHAPTER_PDF,
-        )
+        card = site.Card.from_dict(entry["card"])
+        html, pages = folder / CHAPTER, folder / CHAPTER_PDF
         if CHAPTER_PDF in entry["files"] and _regular(pages):
             chapters.append(book.Chapter(card, pages.read_bytes()))
         elif _regular(html):
