@@ -138,13 +138,14 @@ def build_portfolio(
             _report(progress, outcome)
         # render: the changed designs, in parallel
         settings = (templates, theme, config, book)
-        outcomes += _render_all(todo, output_dir, settings, jobs, progress, lock)
+        rendered, appendix = _render_all(todo, output_dir, settings, jobs, progress, lock)
+        outcomes += rendered
         # publish: drop vanished designs, then write the site and the manifest
         entries = _entries(manifest, todo, outcomes)
         _remove_stale(output_dir, manifest, entries)
         _write_site(output_dir, entries, templates, config, BOOK if book else None)
         if book:
-            _write_book(output_dir, entries, templates, config, fingerprint)
+            _write_book(output_dir, entries, templates, config, fingerprint, appendix)
         write_atomic(output_dir / MANIFEST, _manifest_bytes(entries))
     return Summary(sorted(outcomes, key=lambda o: o.source), time.perf_counter() - started)
 
@@ -254,15 +255,22 @@ def _render_all(
     jobs: int | None,
     progress: Callable[[Outcome], None] | None,
     lock: int = -1,
-) -> list[Outcome]:
-    workers = min(jobs or os.cpu_count() or 1, len(todo))
+) -> tuple[list[Outcome], bytes | None]:
+    """The designs of `todo` rendered, in worker processes when there are several jobs;
+    with the book, which is then put together again, its appendix is typeset by a worker
+    too, beside the designs (returned, else None: typeset with the book)."""
+    templates, _, config, book = settings
+    appendix_too = book and bool(todo)
+    workers = min(jobs or os.cpu_count() or 1, len(todo) + appendix_too)
     if workers <= 1:
-        return [_report(progress, _render_one(job, output_dir, settings)) for job in todo]
+        return [_report(progress, _render_one(job, output_dir, settings)) for job in todo], None
     start = (os.getpid(), lock)
     with ProcessPoolExecutor(workers, initializer=_worker_start, initargs=start) as pool:
+        appendix = pool.submit(_typeset_appendix, config, templates) if appendix_too else None
         futures = [pool.submit(_render_in_worker, job, output_dir, settings) for job in todo]
         try:
-            return [_report(progress, future.result()) for future in as_completed(futures)]
+            outcomes = [_report(progress, future.result()) for future in as_completed(futures)]
+            return outcomes, appendix.result() if appendix else None
         except BrokenProcessPool:
             message = "a render worker died (out of memory, or killed); build again"
             raise RenderError(message) from None
@@ -272,6 +280,13 @@ def _render_all(
                     worker.terminate()
             pool.shutdown(wait=True, cancel_futures=True)  # no design starts any more
             raise
+
+
+def _typeset_appendix(config: site.SiteConfig, templates: Path | None) -> bytes:
+    """The book's appendix, typeset in a worker (nothing to clean up if it is stopped)."""
+    from .render import book
+
+    return book.appendix_pdf(config, templates)
 
 
 class Terminated(KeyboardInterrupt):
@@ -455,11 +470,13 @@ def _write_book(
     templates: Path | None,
     config: site.SiteConfig,
     fingerprint: str,
+    appendix: bytes | None = None,
 ) -> None:
     """The portfolio as one PDF (`portfolio.pdf`), put together again only when a design,
     the config or the tool changed: its digest is kept beside it. Each chapter is the pages
     the design's worker typeset (`chapter.pdf`, if this design's last render made it: the
-    manifest lists it), else typeset here from its HTML (a design built with --no-book)."""
+    manifest lists it), else typeset here from its HTML (a design built with --no-book);
+    the appendix is the one a worker typeset, if given."""
     from .render import book, paged
 
     digest = hashlib.sha256(f"{fingerprint} {config.digest()}".encode())
@@ -478,7 +495,7 @@ def _write_book(
         elif _regular(html):
             typeset = paged.chapter_pdf(card, html.read_text(encoding="utf-8"), folder, templates)
             chapters.append(book.Chapter(card, typeset))
-    write_atomic(pdf, book.book_pdf(chapters, config, templates))
+    write_atomic(pdf, book.book_pdf(chapters, config, templates, appendix))
     write_atomic(marker, digest.hexdigest().encode("ascii"))
 
 

@@ -45,12 +45,20 @@ class Entry:
     page: int
 
 
-def book_pdf(chapters: list[Chapter], config: Any, templates: Path | None = None) -> bytes:
-    """Cover, contents, a chapter per design, the appendix: one PDF, numbered through."""
+def book_pdf(
+    chapters: list[Chapter],
+    config: Any,
+    templates: Path | None = None,
+    appendix: bytes | None = None,
+) -> bytes:
+    """Cover, contents, a chapter per design, the appendix (`appendix_pdf`'s pages, typeset
+    here if not given): one PDF, numbered through."""
     from pypdf import PdfReader
 
-    identity = hashlib.sha256(b"".join(hashlib.sha256(c.pdf).digest() for c in chapters))
-    appendix = _appendix(config, templates)
+    if appendix is None:
+        appendix = appendix_pdf(config, templates)
+    typeset = [*(chapter.pdf for chapter in chapters), appendix]
+    identity = hashlib.sha256(b"".join(hashlib.sha256(pdf).digest() for pdf in typeset))
     parts = [PdfReader(io.BytesIO(chapter.pdf)) for chapter in chapters]
     parts.append(PdfReader(io.BytesIO(appendix)))
     front, entries = _front_matter(chapters, parts, config, templates, identity.digest())
@@ -63,7 +71,8 @@ def book_pdf(chapters: list[Chapter], config: Any, templates: Path | None = None
     return paged.pdf_bytes(writer)
 
 
-def _appendix(config: Any, templates: Path | None) -> bytes:
+def appendix_pdf(config: Any, templates: Path | None = None) -> bytes:
+    """The appendix, the trade-off library, typeset without page numbers."""
     from ..tradeoffs import TABLE
 
     context = {"config": config, "tradeoffs": TABLE}
