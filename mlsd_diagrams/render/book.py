@@ -68,6 +68,7 @@ def book_pdf(
         writer.append(part)
     _link_contents(writer, front_length, entries)
     paged.number_pages(writer, templates, unnumbered=1)
+    writer.compress_identical_objects()  # the icons and images the chapters share, kept once
     return paged.pdf_bytes(writer)
 
 

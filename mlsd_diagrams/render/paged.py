@@ -74,7 +74,7 @@ def number_pages(writer: PdfWriter, templates: Path | None = None, unnumbered: i
     stamps = PdfReader(io.BytesIO(typeset(html, {}, templates, extra=FOLIO_STYLESHEET)))
     if len(stamps.pages) != len(writer.pages):  # a stylesheet that breaks the pages apart
         raise RenderError("numbering the pages failed: the stamps do not match the pages")
-    for page, stamp in zip(writer.pages, stamps.pages, strict=True):
+    for page, stamp in list(zip(writer.pages, stamps.pages, strict=True))[unnumbered:]:
         page.merge_page(stamp)
         page.compress_content_streams()
 
