@@ -186,10 +186,13 @@ def test_the_build_up_adds_stages_in_the_order_of_the_answer(pinned):
     assert frames[0].options.caption.startswith("1/6  Step 1")
     # every frame lays out the whole graph: only what is drawn changes
     drawn = [to_dot(f.graph, f.options) for f in frames]
-    # a flow drawn as connectors is two short arrows
-    arrows = len(graph.edges) + len(frames[-1].options.links)
+    # a flow drawn as connectors is two short arrows; a pair of stages kept in order, one
+    # invisible arrow
+    last = frames[-1].options
+    arrows = len(graph.edges) + len(last.links) + len(last.kept_in_order)
     assert all(src.count(" -> ") == arrows for src in drawn)
-    assert all(f.options.links == frames[-1].options.links for f in frames)
+    assert all(f.options.links == last.links for f in frames)
+    assert all(f.options.kept_in_order == last.kept_in_order for f in frames)
     assert drawn[0].count("style=invis") > drawn[3].count("style=invis") > 0
 
 

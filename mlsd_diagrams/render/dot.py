@@ -49,6 +49,8 @@ class Options:
     xlabels: frozenset[int] = frozenset()
     rows: bool = False  # offline and online stages in two rows: flows between them do not rank
     ordered: bool = False  # invisible edges keep every stage from starting after a later one
+    # (earlier, later) pairs of stages kept so by an invisible edge each (a repair, arrange.py)
+    kept_in_order: frozenset[tuple[str, str]] = frozenset()
     online_first: bool = False  # the online stages listed (so placed) before the offline ones
     spacing: str = ""  # between ranks and nodes: a name in style.SPACINGS ("": the theme's)
     key_rows: int = style.KEY_ROWS  # the key's rows at most (more: a narrower, taller key)
@@ -96,6 +98,7 @@ def to_dot(graph: Graph, options: Options = Options()) -> str:
             )
         if options.ordered:
             _add_stage_order(diagram, graph)
+        _keep_in_order(diagram, graph, options.kept_in_order)
         return diagram.dot.source
 
 
@@ -111,9 +114,22 @@ def _add_stage_order(diagram: diagrams.Diagram, graph: Graph) -> None:
     clusters = [c for c in graph.clusters if c.node_ids]
     for i, earlier in enumerate(clusters):
         for later in clusters[i + 1 :]:
-            diagram.dot.edge(
-                earlier.node_ids[0], later.node_ids[-1], style="invis", minlen="0", weight="0"
-            )
+            _order_edge(diagram, earlier, later)
+
+
+def _keep_in_order(
+    diagram: diagrams.Diagram, graph: Graph, pairs: frozenset[tuple[str, str]]
+) -> None:
+    """The invisible edge of `_add_stage_order` for each (earlier, later) pair of stages in
+    `pairs` only: a stage drawn left of an earlier one is kept from it, the rest left free."""
+    clusters = {c.stage: c for c in graph.clusters if c.node_ids}
+    for earlier, later in sorted(pairs):
+        if earlier in clusters and later in clusters:
+            _order_edge(diagram, clusters[earlier], clusters[later])
+
+
+def _order_edge(diagram: diagrams.Diagram, earlier: Cluster, later: Cluster) -> None:
+    diagram.dot.edge(earlier.node_ids[0], later.node_ids[-1], style="invis", minlen="0", weight="0")
 
 
 _UNUSED_NODE_DEFAULTS = ("imagescale", "labelloc", "style")
