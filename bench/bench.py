@@ -400,7 +400,9 @@ def section_build(ctx: Context) -> None:
         contenders.append(
             Contender(
                 f"mlsd build (full), the code of {ctx.before.name}",
-                [[python, "-m", "mlsd_diagrams", *build[3:], str(earlier)]],
+                # -P: not this folder first on the path (`-m` would import our code, run
+                # with the earlier version's templates)
+                [[python, "-P", "-m", "mlsd_diagrams", *build[3:], str(earlier)]],
                 setup=lambda: _remove(earlier),
                 env=code,
             )
