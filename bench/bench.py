@@ -396,11 +396,13 @@ def section_build(ctx: Context) -> None:
     ]
     if ctx.before is not None:  # the same full build by the earlier version's code
         earlier = work / "before"
-        code = {**os.environ, "PYTHONPATH": str(ctx.before)}
+        python, code = before_python(ctx.before)
         contenders.append(
             Contender(
                 f"mlsd build (full), the code of {ctx.before.name}",
-                [[*build, str(earlier)]],
+                # -P: not this folder first on the path (`-m` would import our code, run
+                # with the earlier version's templates)
+                [[python, "-P", "-m", "mlsd_diagrams", *build[3:], str(earlier)]],
                 setup=lambda: _remove(earlier),
                 env=code,
             )
@@ -419,6 +421,17 @@ def section_build(ctx: Context) -> None:
         target = f"≥ 2× slower than this build ({gain:.2f}×)"
         rows.append(row(t, contenders[-1].name, ref, target, gain >= 2.0))
     print_table(title, rows, [rebuilt_note(contenders[3].outputs)])
+
+
+def before_python(before: Path) -> tuple[str, dict[str, str]]:
+    """The Python that runs the code of `before`, and its environment: the virtualenv made
+    there (`before/.venv`, its own install: its templates too), else this one with `before`
+    first on the path (an editable install of this checkout then still lends it our
+    templates, which an earlier version's code may not read)."""
+    own = before / ".venv" / "bin" / "python"
+    if own.is_file():
+        return str(own), dict(os.environ)
+    return sys.executable, {**os.environ, "PYTHONPATH": str(before)}
 
 
 def _remove(folder: Path) -> None:

@@ -61,6 +61,7 @@ BOOK = "portfolio.pdf"
 BOOK_DIGEST = ".mlsd-book"  # the digest of what the book was typeset from
 SEARCH_INDEX = "search-index.js"  # in assets/: the words of every write-up, for the search
 CHAPTER = "chapter.html"  # a design's answer as a chapter of the book (an HTML fragment)
+CHAPTER_PDF = "chapter.pdf"  # that chapter typeset, its pages not numbered (render/book.py)
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -136,14 +137,15 @@ def build_portfolio(
         for outcome in outcomes:
             _report(progress, outcome)
         # render: the changed designs, in parallel
-        settings = (templates, theme, config)
-        outcomes += _render_all(todo, output_dir, settings, jobs, progress, lock)
+        settings = (templates, theme, config, book)
+        rendered, appendix = _render_all(todo, output_dir, settings, jobs, progress, lock)
+        outcomes += rendered
         # publish: drop vanished designs, then write the site and the manifest
         entries = _entries(manifest, todo, outcomes)
         _remove_stale(output_dir, manifest, entries)
         _write_site(output_dir, entries, templates, config, BOOK if book else None)
         if book:
-            _write_book(output_dir, entries, templates, config, fingerprint)
+            _write_book(output_dir, entries, templates, config, fingerprint, appendix)
         write_atomic(output_dir / MANIFEST, _manifest_bytes(entries))
     return Summary(sorted(outcomes, key=lambda o: o.source), time.perf_counter() - started)
 
@@ -241,8 +243,9 @@ def _up_to_date(output_dir: Path, entry: dict[str, Any], digest: str) -> bool:
     return all((output_dir / entry["card"]["id"] / name).is_file() for name in entry["files"])
 
 
-# the templates folder and the theme, if given, and the site's config (mlsd.toml)
-Settings = tuple[Path | None, str | None, site.SiteConfig]
+# the templates folder and the theme, if given, the site's config (mlsd.toml), and whether
+# the book is made (each design's chapter of it is then typeset by the design's worker)
+Settings = tuple[Path | None, str | None, site.SiteConfig, bool]
 
 
 def _render_all(
@@ -252,15 +255,22 @@ def _render_all(
     jobs: int | None,
     progress: Callable[[Outcome], None] | None,
     lock: int = -1,
-) -> list[Outcome]:
-    workers = min(jobs or os.cpu_count() or 1, len(todo))
+) -> tuple[list[Outcome], bytes | None]:
+    """The designs of `todo` rendered, in worker processes when there are several jobs;
+    with the book, which is then put together again, its appendix is typeset by a worker
+    too, beside the designs (returned, else None: typeset with the book)."""
+    templates, _, config, book = settings
+    appendix_too = book and bool(todo)
+    workers = min(jobs or os.cpu_count() or 1, len(todo) + appendix_too)
     if workers <= 1:
-        return [_report(progress, _render_one(job, output_dir, settings)) for job in todo]
+        return [_report(progress, _render_one(job, output_dir, settings)) for job in todo], None
     start = (os.getpid(), lock)
     with ProcessPoolExecutor(workers, initializer=_worker_start, initargs=start) as pool:
+        appendix = pool.submit(_typeset_appendix, config, templates) if appendix_too else None
         futures = [pool.submit(_render_in_worker, job, output_dir, settings) for job in todo]
         try:
-            return [_report(progress, future.result()) for future in as_completed(futures)]
+            outcomes = [_report(progress, future.result()) for future in as_completed(futures)]
+            return outcomes, appendix.result() if appendix else None
         except BrokenProcessPool:
             message = "a render worker died (out of memory, or killed); build again"
             raise RenderError(message) from None
@@ -270,6 +280,13 @@ def _render_all(
                     worker.terminate()
             pool.shutdown(wait=True, cancel_futures=True)  # no design starts any more
             raise
+
+
+def _typeset_appendix(config: site.SiteConfig, templates: Path | None) -> bytes:
+    """The book's appendix, typeset in a worker (nothing to clean up if it is stopped)."""
+    from .render import book
+
+    return book.appendix_pdf(config, templates)
 
 
 class Terminated(KeyboardInterrupt):
@@ -338,9 +355,9 @@ def _render_one(
     """Render one design, its thumbnail and its page, published together (in a worker)."""
     from .build import render_design
 
-    templates, theme, config = settings
+    templates, theme, config, book = settings
     design_id = job.design.id
-    stage_page = partial(_stage_site_files, job, templates, config)
+    stage_page = partial(_stage_site_files, job, templates, config, book)
     try:
         rendered = render_design(
             job.design,
@@ -357,16 +374,24 @@ def _render_one(
         message = f"{job.source}: internal error, please report it: {type(exc).__name__}: {exc}"
         return Outcome(job.source, "failed", design_id, printable(message))
     folder = output_dir / design_id
+    if not book:  # typeset pages of an earlier look at this design would be out of date
+        (folder / CHAPTER_PDF).unlink(missing_ok=True)
     files = sorted(p.relative_to(folder).as_posix() for p in rendered.files)
     return Outcome(job.source, "built", design_id, files=tuple(files))
 
 
 def _stage_site_files(
-    job: _Job, templates: Path | None, config: site.SiteConfig, scratch: Path, made: Made
+    job: _Job,
+    templates: Path | None,
+    config: site.SiteConfig,
+    book: bool,
+    scratch: Path,
+    made: Made,
 ) -> list[Path]:
-    """The thumbnail, the spec and the HTML page of a design, and its chapter of the book,
-    staged beside its other files; the page and the chapter show the write-up the render
-    made."""
+    """The thumbnail, the spec and the HTML page of a design, and its chapter of the book
+    (HTML, and with the book its pages typeset: here, in the design's worker, in parallel
+    with the other designs), staged beside its other files; the page and the chapter show
+    the write-up the render made."""
     design, writeup = job.design, made.writeup
     thumbnail = scratch / f"{design.id}-thumb.png"
     overview = scratch / BY_NAME["png"].path(design.id)  # a default format: drawn already
@@ -380,7 +405,13 @@ def _stage_site_files(
     chapter = scratch / CHAPTER
     html = site.chapter_html(card, writeup, views, design.source, templates)
     chapter.write_text(html, encoding="utf-8")
-    return [thumbnail, spec, page, chapter]
+    if not book:
+        return [thumbnail, spec, page, chapter]
+    from .render import paged
+
+    pages = scratch / CHAPTER_PDF  # read from the pictures staged in `scratch`
+    pages.write_bytes(paged.chapter_pdf(card, html, scratch, templates))
+    return [thumbnail, spec, page, chapter, pages]
 
 
 def _entries(manifest: Manifest, todo: list[_Job], outcomes: list[Outcome]) -> Manifest:
@@ -439,10 +470,14 @@ def _write_book(
     templates: Path | None,
     config: site.SiteConfig,
     fingerprint: str,
+    appendix: bytes | None = None,
 ) -> None:
-    """The portfolio as one PDF (`portfolio.pdf`), typeset again only when a design, the
-    config or the tool changed: its digest is kept beside it."""
-    from .render import paged
+    """The portfolio as one PDF (`portfolio.pdf`), put together again only when a design,
+    the config or the tool changed: its digest is kept beside it. Each chapter is the pages
+    the design's worker typeset (`chapter.pdf`, if this design's last render made it: the
+    manifest lists it), else typeset here from its HTML (a design built with --no-book);
+    the appendix is the one a worker typeset, if given."""
+    from .render import book, paged
 
     digest = hashlib.sha256(f"{fingerprint} {config.digest()}".encode())
     for design_id, entry in entries.items():
@@ -450,15 +485,22 @@ def _write_book(
     marker, pdf = output_dir / BOOK_DIGEST, output_dir / BOOK
     if pdf.is_file() and _read_text(marker) == digest.hexdigest():
         return
-    cards, chapters, folders = [], [], {}
+    chapters = []
     for design_id, entry in entries.items():
-        chapter = output_dir / design_id / CHAPTER
-        if chapter.is_file() and not chapter.is_symlink():
-            cards.append(site.Card.from_dict(entry["card"]))
-            chapters.append(chapter.read_text(encoding="utf-8"))
-            folders[design_id] = output_dir / design_id
-    write_atomic(pdf, paged.book_pdf(cards, chapters, folders, config, templates))
+        folder = output_dir / design_id
+        card = site.Card.from_dict(entry["card"])
+        html, pages = folder / CHAPTER, folder / CHAPTER_PDF
+        if CHAPTER_PDF in entry["files"] and _regular(pages):
+            chapters.append(book.Chapter(card, pages.read_bytes()))
+        elif _regular(html):
+            typeset = paged.chapter_pdf(card, html.read_text(encoding="utf-8"), folder, templates)
+            chapters.append(book.Chapter(card, typeset))
+    write_atomic(pdf, book.book_pdf(chapters, config, templates, appendix))
     write_atomic(marker, digest.hexdigest().encode("ascii"))
+
+
+def _regular(path: Path) -> bool:
+    return path.is_file() and not path.is_symlink()
 
 
 def _read_text(path: Path) -> str:

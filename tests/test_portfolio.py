@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from conftest import SAMPLE, copy_designs
 
 from mlsd_diagrams.cli import cli
-from mlsd_diagrams.portfolio import BOOK, BOOK_DIGEST, MANIFEST, build_portfolio
+from mlsd_diagrams.portfolio import BOOK, BOOK_DIGEST, CHAPTER_PDF, MANIFEST, build_portfolio
 
 
 def statuses(summary) -> dict[str, str]:
@@ -165,7 +165,67 @@ def test_the_contents_give_the_page_each_chapter_starts_on(booked):
         )
 
 
+def page_text(reader, index: int) -> str:
+    return " ".join(reader.pages[index].extract_text().split())
+
+
+def chapter_starts(reader) -> dict[str, int]:
+    """The top-level bookmarks: title → the index of the page it points at."""
+    return {
+        item.title: reader.get_destination_page_number(item)
+        for item in reader.outline
+        if not isinstance(item, list)
+    }
+
+
+def test_each_chapter_is_typeset_by_its_worker_and_listed(booked):
+    designs, out = booked
+    manifest = json.loads((out / MANIFEST).read_text())["designs"]
+    for design_id, entry in manifest.items():
+        assert CHAPTER_PDF in entry["files"] and (out / design_id / CHAPTER_PDF).is_file()
+
+
+def test_every_page_but_the_cover_is_numbered_through_the_book(booked):
+    _, out = booked
+    reader = book_reader(out)
+    total = len(reader.pages)
+    assert f"/ {total}" not in page_text(reader, 0)
+    for index in range(1, total):
+        assert page_text(reader, index).endswith(f"{index + 1} / {total}"), index
+
+
+def test_each_chapter_keeps_its_sections_as_bookmarks_within_its_pages(booked):
+    designs, out = booked
+    reader = book_reader(out)
+    outline = reader.outline
+    starts = sorted(chapter_starts(reader).values()) + [len(reader.pages)]
+    for title in titles_of(designs):
+        at = next(
+            i
+            for i, item in enumerate(outline)
+            if not isinstance(item, list) and item.title == title
+        )
+        first = reader.get_destination_page_number(outline[at])
+        last = starts[starts.index(first) + 1] - 1
+        sections = [item for item in outline[at + 1] if not isinstance(item, list)]
+        assert "1. Clarify requirements" in [item.title for item in sections], title
+        pages = [reader.get_destination_page_number(item) for item in sections]
+        assert all(first <= page <= last for page in pages), (title, first, last, pages)
+
+
+def test_the_contents_link_to_the_page_each_part_starts_on(booked):
+    _, out = booked
+    reader = book_reader(out)
+    linked = set()
+    for annotation in reader.pages[1].get("/Annots", []):
+        target = annotation.get_object().get("/Dest")
+        if target is not None:
+            linked.add(reader.get_page_number(target[0].get_object()))
+    assert linked == set(chapter_starts(reader).values()) - {1}  # all but the contents itself
+
+
 def test_the_book_is_deterministic_and_incremental(booked, tmp_path: Path):
+    """Last of the tests of `booked`: it edits a design."""
     designs, out = booked
     book = out / BOOK
     first, stamp = book.read_bytes(), book.stat().st_mtime_ns
@@ -176,8 +236,14 @@ def test_the_book_is_deterministic_and_incremental(booked, tmp_path: Path):
     assert book.read_bytes() == first and b"CreationDate" not in first
     spec = designs / "visual-search.yaml"
     spec.write_text(spec.read_text().replace("title: Visual search", "title: Visual lookup"))
-    build_portfolio(designs, out)
-    assert "Visual lookup" in book_reader(out).pages[1].extract_text()
+    build_portfolio(designs, out, book=False)  # no chapter typeset: the old one goes
+    assert not (out / "visual-search" / CHAPTER_PDF).exists()
+    build_portfolio(designs, out)  # its chapter typeset for the book, from its HTML
+    reader = book_reader(out)
+    assert "Visual lookup" in reader.pages[1].extract_text()
+    starts = chapter_starts(reader)
+    title = next(title for title in starts if title.startswith("Visual lookup"))
+    assert page_text(reader, starts[title]).startswith(title)  # the chapter typeset anew
 
 
 def test_the_site_config_names_the_site_and_the_book(designs: Path, tmp_path: Path):

@@ -1,33 +1,43 @@
 """The answer as a document: HTML made for print, typeset into PDF by WeasyPrint.
 
-One design's answer (`<id>-answer.pdf`) and the portfolio book (`portfolio.pdf`) are both
-HTML from the site's templates plus `templates/site/paged.css` (CSS paged media: A4, page
-numbers, headings as PDF bookmarks, a table of contents with `target-counter`). Pictures are
-the SVG files, so diagrams stay vector. WeasyPrint fetches nothing but those files: every URL
-resolves inside the design folders it is given, anything else is refused. Output is
-reproducible: no dates, and the document id is derived from the content.
+One design's answer (`<id>-answer.pdf`) and its chapter of the portfolio book are the same
+pages: HTML from the site's templates plus `templates/site/paged.css` (CSS paged media: A4,
+headings as PDF bookmarks), typeset once without page numbers (`chapter_pdf`). The numbers
+are stamped on afterwards (`number_pages`, from `templates/site/folio.css`): "n / N" of the
+answer alone, or of the whole book once the chapters are put together (render/book.py).
+Pictures are the SVG files, so diagrams stay vector. WeasyPrint fetches nothing but those
+files: every URL resolves inside the design folders it is given, anything else is refused.
+Output is reproducible: no dates, and the document id is derived from the content.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import mimetypes
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
 
 from ..errors import RenderError
 from . import site
 from .templating import environment, render_template
 
+if TYPE_CHECKING:
+    from pypdf import PageObject, PdfWriter
+
 STYLESHEET = "paged.css"
+FOLIO_STYLESHEET = "folio.css"  # the page numbers, stamped on afterwards
 BASE_URL = "file:///mlsd-portfolio/"  # a virtual root: each "<id>/..." maps to a real folder
 
 
-def answer_pdf(card: site.Card, chapter: str, folder: Path, templates: Path | None = None) -> bytes:
-    """One design's answer: `chapter` (from `site.chapter_html`) with its pictures read from
-    `folder` (the design's own files)."""
+def chapter_pdf(
+    card: site.Card, chapter: str, folder: Path, templates: Path | None = None
+) -> bytes:
+    """One design's answer typeset, its pages not numbered yet: `chapter` (from
+    `site.chapter_html`) with its pictures read from `folder` (the design's own files). The
+    answer PDF (`answer_pdf`) and the design's chapter of the book are these pages."""
     html = render_template(
         environment(templates),
         "site/answer.html.j2",
@@ -36,40 +46,83 @@ def answer_pdf(card: site.Card, chapter: str, folder: Path, templates: Path | No
     return typeset(html, {card.id: folder}, templates)
 
 
-def book_pdf(
-    cards: list[site.Card],
-    chapters: list[str],
+def answer_pdf(card: site.Card, chapter: str, folder: Path, templates: Path | None = None) -> bytes:
+    """One design's answer: its chapter's pages, numbered "n / N"."""
+    writer = open_pdf(chapter_pdf(card, chapter, folder, templates))
+    number_pages(writer, templates)
+    return pdf_bytes(writer)
+
+
+def open_pdf(pdf: bytes) -> PdfWriter:
+    """A pypdf writer holding a copy of `pdf` (pages, outline, metadata, document id)."""
+    from pypdf import PdfWriter
+
+    return PdfWriter(clone_from=io.BytesIO(pdf))
+
+
+def number_pages(writer: PdfWriter, templates: Path | None = None, unnumbered: int = 0) -> None:
+    """Stamp "n / N" at the foot of every page of `writer` but the first `unnumbered` (a
+    cover): the numbers are a page of their own each (folio.css: the same page sizes and
+    margins as paged.css, so they land where a typeset number would), laid over the page."""
+    from pypdf import PdfReader
+
+    kinds = [
+        "cover" if index < unnumbered else _orientation(page)
+        for index, page in enumerate(writer.pages)
+    ]
+    html = render_template(environment(templates), "site/folios.html.j2", {"kinds": kinds})
+    stamps = PdfReader(io.BytesIO(typeset(html, {}, templates, extra=FOLIO_STYLESHEET)))
+    if len(stamps.pages) != len(writer.pages):  # a stylesheet that breaks the pages apart
+        raise RenderError("numbering the pages failed: the stamps do not match the pages")
+    for page, stamp in list(zip(writer.pages, stamps.pages, strict=True))[unnumbered:]:
+        page.merge_page(stamp)
+        page.compress_content_streams()
+
+
+def _orientation(page: PageObject) -> str:
+    return "wide" if float(page.mediabox.width) > float(page.mediabox.height) else "tall"
+
+
+def pdf_bytes(writer: PdfWriter) -> bytes:
+    """The PDF `writer` holds, as bytes (its document id and metadata are its first
+    document's: no dates)."""
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def typeset(
+    html: str,
     folders: Mapping[str, Path],
-    config: Any,
     templates: Path | None = None,
+    *,
+    extra: str | None = None,
+    identity: bytes = b"",
 ) -> bytes:
-    """The portfolio as one book: cover, contents, a chapter per design, the trade-offs."""
-    from ..tradeoffs import TABLE
-
-    context = {"cards": cards, "chapters": chapters, "config": config, "tradeoffs": TABLE}
-    html = render_template(environment(templates), "site/book.html.j2", context)
-    return typeset(html, folders, templates)
-
-
-def typeset(html: str, folders: Mapping[str, Path], templates: Path | None = None) -> bytes:
-    """HTML → PDF bytes; `folders` maps a design id to the folder its pictures are read from."""
-    document = lay_out(html, folders, templates)
-    identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
+    """HTML → PDF bytes; `folders` maps a design id to the folder its pictures are read from;
+    `extra` names one more stylesheet of the templates; the document id is derived from the
+    HTML and `identity` (what else the document is made of)."""
+    document = lay_out(html, folders, templates, extra)
+    content = hashlib.sha256(html.encode("utf-8") + identity)
+    identifier = content.hexdigest()[:32].encode("ascii")
     try:
         return bytes(document.write_pdf(pdf_identifier=identifier))
     except Exception as exc:  # WeasyPrint reports its problems as plain errors
         raise RenderError(f"writing the PDF failed: {type(exc).__name__}: {exc}") from None
 
 
-def lay_out(html: str, folders: Mapping[str, Path], templates: Path | None = None) -> Any:
+def lay_out(
+    html: str, folders: Mapping[str, Path], templates: Path | None = None, extra: str | None = None
+) -> Any:
     """The laid-out pages (a WeasyPrint Document), before they become a PDF."""
     import weasyprint
 
-    css = weasyprint.CSS(string=site.asset(STYLESHEET, templates).decode("utf-8"))
+    names = [STYLESHEET, *([extra] if extra else [])]
+    css = [weasyprint.CSS(string=site.asset(name, templates).decode("utf-8")) for name in names]
     fetcher = _FolderFetcher(folders)
     source = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
     try:
-        document = source.render(stylesheets=[css])
+        document = source.render(stylesheets=css)
     except Exception as exc:  # WeasyPrint reports layout and font problems as plain errors
         raise RenderError(f"typesetting the PDF failed: {type(exc).__name__}: {exc}") from None
     if fetcher.refused:
