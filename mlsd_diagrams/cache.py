@@ -10,6 +10,7 @@ beyond its shape; the caller checks what it reads.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 from functools import cache
 from pathlib import Path
@@ -66,3 +67,19 @@ def code_version() -> str:
         digest.update(path.relative_to(package).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+@cache
+def installed(package: str) -> str:
+    """Which install of `package` is there, for a key: its `__init__.py` by path, size and
+    time, found without importing it (importing diagrams, or reading package metadata, would
+    cost a redraw more than the rest of its Python work); "" when it is not found."""
+    spec = importlib.util.find_spec(package)
+    origin = spec.origin if spec is not None else None
+    if origin is None:
+        return ""
+    try:
+        stat = os.stat(origin)
+    except OSError:
+        return origin
+    return f"{origin}:{stat.st_size}:{stat.st_mtime_ns}"

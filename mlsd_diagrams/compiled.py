@@ -17,9 +17,7 @@ in a full render.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
-import os
 import re
 import tempfile
 from pathlib import Path
@@ -96,21 +94,9 @@ def _entry(raw: bytes, theme: str | None) -> Path | None:
     except MlsdError:  # no Graphviz: nothing to draw, nothing to keep
         return None
     spec = hashlib.sha256(raw).hexdigest()
-    key = (disk_cache.code_version(), engine().name, version, _icons(), theme, spec)
+    icons = disk_cache.installed("diagrams")  # which install of mingrammer's names them
+    key = (disk_cache.code_version(), engine().name, version, icons, theme, spec)
     return disk_cache.entry("compiled", repr(key), "json")
-
-
-def _icons() -> str:
-    """Which install of mingrammer's `diagrams` names the icons (found, not imported)."""
-    spec = importlib.util.find_spec("diagrams")
-    origin = spec.origin if spec is not None else None
-    if origin is None:
-        return ""
-    try:
-        stat = os.stat(origin)
-    except OSError:
-        return origin
-    return f"{origin}:{stat.st_size}:{stat.st_mtime_ns}"
 
 
 def _read(data: bytes | None) -> tuple[str, str] | None:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import base64
 import html
-import importlib.util
 import io
 import os
 import re
@@ -164,24 +163,10 @@ def _cache_file(kind: str, path: str, chars: str) -> Path | None:
         stat = os.stat(path)
     except OSError:
         return None
-    key = repr((kind, path, stat.st_size, stat.st_mtime_ns, chars, _fonttools()))
+    key = repr(
+        (kind, path, stat.st_size, stat.st_mtime_ns, chars, disk_cache.installed("fontTools"))
+    )
     return disk_cache.entry("fonts", key, kind)
-
-
-@cache
-def _fonttools() -> str:
-    """Which install of fontTools makes the subsets: its `__init__.py` (which names its
-    version) by path, size and time, found without importing fontTools or reading package
-    metadata (importlib.metadata alone costs a redraw ~10 ms)."""
-    spec = importlib.util.find_spec("fontTools")
-    origin = spec.origin if spec is not None else None
-    if origin is None:
-        return ""
-    try:
-        stat = os.stat(origin)
-    except OSError:
-        return origin
-    return f"{origin}:{stat.st_size}:{stat.st_mtime_ns}"
 
 
 @cache
