@@ -428,8 +428,11 @@ def clusters_out_of_order(layout: Layout) -> Finding:
     under training: a person drawing two rows means them). One layout puts later stages on
     a row above on purpose: the online row (client, serving, monitoring) drawn above the
     offline one (data, features, training), the request path first (`arrange.PLACEMENTS`);
-    an online stage above an offline one is in order. Not a loosening: "wholly left" alone
-    flagged a wrapped row that reads in order, and every pair it flags is flagged here."""
+    an online stage above an offline one is in order. The earlier rule ("wholly left, not on
+    a row below") flagged a wrapped row that reads in order; every pair it flagged is
+    flagged here but that one layout's: an online stage on the row above an offline one and
+    ending left of it (serving above training, drawn further left), which is the two rows
+    as meant."""
     stages = {stage.value: rank for stage, rank in STAGE_ORDER.items()}
     placed = sorted(
         (stages[c.name.removeprefix("cluster_")], c.name.removeprefix("cluster_"), c.box)
