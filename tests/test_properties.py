@@ -243,8 +243,9 @@ def drawn_flows(dot: DotGraph) -> list[tuple[str, str, dict[str, tuple[str, str]
     flows: list[tuple[str, str, dict[str, tuple[str, str]]]] = []
     at: dict[str, int] = {}
     for source, target, attrs in dot.edges:
-        if "minlen" in attrs and _dot_id(attrs["style"]) == "invis":
-            continue  # keeps a later stage from ending left of an earlier one: not a flow
+        if "style" in attrs and _dot_id(attrs["style"]) == "invis":
+            continue  # keeps a later stage from ending left of an earlier one, or wholly
+            # right of it (Options.kept_in_order, kept_apart): not a flow
         if target.startswith(LINK):
             at[target.removesuffix("_to")] = len(flows)
             flows.append((source, target, attrs))
@@ -756,6 +757,20 @@ def test_the_dot_checker_sees_an_injected_statement():
     raw = source.replace("&lt;b&gt;", "<b>", 1)
     with pytest.raises((AssertionError, ET.ParseError)):
         check_dot(raw, graph)
+
+
+def test_the_invisible_edges_of_stage_order_repairs_are_no_flows():
+    # found by the property test: an edge kept_apart adds (no minlen) read as a flow
+    from dataclasses import replace
+
+    design = design_of(valid_specs_example())
+    graph = build_graph(design)
+    stages = [cluster.stage for cluster in graph.clusters if cluster.node_ids]
+    pairs = frozenset(zip(stages, stages[1:], strict=False))
+    options = replace(overview(design, graph).options, kept_in_order=pairs, kept_apart=pairs)
+    source = to_dot(graph, options)
+    assert source.count("style=invis") > len(to_dot(graph).split("style=invis")) - 1
+    check_dot(source, graph)
 
 
 def test_the_picture_checker_sees_an_injected_statement_in_a_view():
