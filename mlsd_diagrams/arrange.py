@@ -489,11 +489,7 @@ def _across_borders(graph: Graph, layout: Layout) -> frozenset[int]:
     which carries the label."""
     ends = {(edge.source, edge.target) for edge, _ in legibility.on_borders(layout)}
     ends |= _on_stage_titles(layout)
-    return frozenset(
-        i
-        for i, flow in enumerate(graph.edges)
-        if (flow.source, flow.target) in ends or (flow.source, link_ids(i)[0]) in ends
-    )
+    return frozenset(i for pair in ends for i in _flows(graph, pair))
 
 
 def _flows(graph: Graph, ends: tuple[str, str]) -> frozenset[int]:
