@@ -221,3 +221,74 @@ def test_it_opens_the_browser_unless_told_not_to(tmp_path: Path):
         process.send_signal(signal.SIGINT)
         process.communicate(timeout=20)
     assert process.returncode == 0
+
+
+def test_a_build_ending_while_the_page_subscribes_is_not_missed(browser, tmp_path: Path):
+    """The page reads the server's state only after the server said hello on the event
+    stream: a build that ends between a read and the subscription would otherwise leave the
+    page showing a clean state that is no longer true (seen once in CI: errors never shown).
+
+    A stand-in server makes that moment happen every time: it holds the hello for up to a
+    second, waiting for a state read, then records the failed build, then says hello."""
+    import asyncio
+    import threading
+
+    import uvicorn
+    from starlette.applications import Starlette
+    from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
+    from starlette.routing import Route
+
+    from mlsd_diagrams.render import site as site_assets
+
+    state = {"version": 1, "errors": {}}
+    read = threading.Event()
+    page_html = with_live_script(
+        "<html><head></head><body><main><figure class='diagram'>x</figure></main></body></html>"
+    )
+
+    async def page_route(_request):
+        return HTMLResponse(page_html)
+
+    async def script(_request):
+        return Response(site_assets.asset("live.js", None), media_type="text/javascript")
+
+    async def state_route(_request):
+        read.set()
+        return JSONResponse(dict(state))
+
+    async def events(_request):
+        async def stream():
+            await asyncio.to_thread(read.wait, 1.0)
+            state.update(version=2, errors={"tiny": ["tiny.yaml:3:5: broken"]})
+            yield f"event: hello\ndata: {state['version']}\n\n"
+            await asyncio.sleep(30)
+
+        return StreamingResponse(stream(), media_type="text/event-stream")
+
+    app = Starlette(
+        routes=[
+            Route("/tiny/index.html", page_route),
+            Route("/__mlsd/live.js", script),
+            Route("/__mlsd/state.json", state_route),
+            Route("/__mlsd/events", events),
+        ]
+    )
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if server.started:
+            break
+        time.sleep(0.05)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    context = browser.new_context()
+    try:
+        page = guarded(context.new_page())
+        page.goto(f"http://127.0.0.1:{port}/tiny/index.html", wait_until="load")
+        page.wait_for_selector("#live-errors", timeout=10_000)
+        assert "tiny.yaml:3:5: broken" in page.text_content("#live-errors pre")
+        assert not page.is_visible("figure.diagram")
+    finally:
+        context.close()
+        server.should_exit = True
+        thread.join(timeout=10)

@@ -43,12 +43,15 @@
       .then(show);
   }
 
+  // The state is read only once the server has said hello, that is once it will tell this
+  // page of every later build: read before, a build ending between the read and the hello
+  // would be missed (its errors never shown until the next edit).
   var version = null;
   var events = new EventSource("/__mlsd/events");
   events.addEventListener("hello", function (event) {
-    if (version !== null && event.data !== version) { location.reload(); }
+    if (version !== null && event.data !== version) { location.reload(); return; }
     version = event.data;
+    refresh();
   });
   events.addEventListener("rebuilt", function () { location.reload(); });
-  refresh();
 })();
