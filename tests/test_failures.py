@@ -110,6 +110,24 @@ def test_an_old_dot_is_refused_before_anything_is_written(spec: Path, tmp_path: 
     assert list(out.iterdir()) == []
 
 
+def test_the_version_of_a_dot_is_asked_once_per_install(tmp_path: Path, monkeypatch):
+    """`dot -V` runs once for a `dot` file; later processes read its answer from the disk
+    cache, until the file changes (Graphviz installed anew)."""
+    from mlsd_diagrams.render.graphviz import dot_version
+
+    monkeypatch.setenv("MLSD_CACHE_DIR", str(tmp_path / "cache"))
+    asked = tmp_path / "asked"
+    say = 'echo "dot - graphviz version {} (0)" >&2'
+    script = fake_dot(tmp_path, monkeypatch, f"echo >> {asked}\n" + say.format("2.43.0"))
+    ask = dot_version.__wrapped__  # as a new process would: not the answer cached in memory
+    assert ask(str(script)) == (2, 43, 0)
+    assert ask(str(script)) == (2, 43, 0)
+    assert asked.read_text().count("\n") == 1
+    fake_dot(tmp_path, monkeypatch, f"echo >> {asked}\n" + say.format("12.2.10"))
+    assert ask(str(script)) == (12, 2, 10)
+    assert asked.read_text().count("\n") == 2
+
+
 def test_a_dot_without_a_version_is_a_clear_error(spec: Path, tmp_path: Path, monkeypatch):
     fake_dot(tmp_path, monkeypatch, 'echo "this is not graphviz" >&2')
     result = run("render", str(spec), "-o", str(tmp_path / "out"), "-f", "svg")

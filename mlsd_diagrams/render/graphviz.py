@@ -2,7 +2,8 @@
 
 Before the first layout of a process, `dot -V` tells which Graphviz this is: the DOT we write
 needs HTML-like labels with images and `newrank`, so an older one is refused with a clear
-message rather than drawing a broken picture.
+message rather than drawing a broken picture. Its answer is kept on disk (cache.py) under the
+`dot` file's path, size and time, so a process does not start `dot` once more only to ask.
 
 Graphviz 2.43 stops on some valid graphs (`lost cX cY edge`, `trouble in init_rank`,
 `Pshortestpath failed`...). Then the layout is tried again down a ladder of other settings
@@ -25,6 +26,7 @@ from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 
+from .. import cache as disk_cache
 from ..errors import (
     GraphvizFailedError,
     GraphvizNotFoundError,
@@ -75,7 +77,29 @@ def checked_dot() -> str:
 
 @cache
 def dot_version(dot: str) -> tuple[int, ...]:
-    """The version `dot -V` reports, asked once per `dot` per process."""
+    """The version `dot -V` reports for the `dot` at that path: asked once per install of it
+    (its file's size and time), then read from the disk cache; once per process."""
+    entry = _version_entry(dot)
+    kept = disk_cache.read(entry)
+    if kept is not None and re.fullmatch(rb"\d+(\.\d+){1,2}", kept):
+        return tuple(int(part) for part in kept.split(b"."))
+    version = _ask_version(dot)
+    disk_cache.store(entry, ".".join(map(str, version)).encode("ascii"))
+    return version
+
+
+def _version_entry(dot: str) -> Path | None:
+    """Where the version of the `dot` at `dot` is kept: named by the file it runs (links
+    followed), its size and its time, so a Graphviz installed anew is asked again."""
+    try:
+        real = os.path.realpath(dot)
+        stat = os.stat(real)
+    except OSError:
+        return None
+    return disk_cache.entry("dot-version", repr((real, stat.st_size, stat.st_mtime_ns)), "txt")
+
+
+def _ask_version(dot: str) -> tuple[int, ...]:
     done = _run([dot, "-V"], b"", VERSION_TIMEOUT_SECONDS, f"`{dot} -V`")
     match = _VERSION.search(done.stderr + done.stdout)
     if done.returncode != 0 or match is None:
