@@ -58,11 +58,11 @@ def use_python(python: str) -> None:
     MLSD = [python, "-P", "-m", "mlsd_diagrams"]
 
 
-def install_wheel(folder: Path) -> str:
-    """A virtualenv in `folder` with a wheel of this checkout installed, as `pip install`
-    installs it for users (no editable import hook, compiled .pyc files), its dependencies
-    taken from the bench's own environment (a .pth file: nothing downloaded again); its
-    Python."""
+def install_wheel(folder: Path, source: Path = ROOT) -> str:
+    """A virtualenv in `folder` with a wheel of this checkout (or the wheel or checkout at
+    `source`) installed, as `pip install` installs it for users (no editable import hook,
+    compiled .pyc files), its dependencies taken from the bench's own environment (a .pth
+    file: nothing downloaded again); its Python."""
     venv = folder / "venv"
     run([sys.executable, "-m", "venv", "--without-pip", str(venv)])
     python = venv / "bin" / "python"
@@ -71,7 +71,7 @@ def install_wheel(folder: Path) -> str:
     target = Path(site_dir.stdout.decode().strip())
     (target / "bench-dependencies.pth").write_text("\n".join(here) + "\n", encoding="utf-8")
     pip = [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet"]
-    run([*pip, "--no-deps", str(ROOT)])
+    run([*pip, "--no-deps", str(source)])
     return str(python)
 
 
