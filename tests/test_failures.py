@@ -299,6 +299,40 @@ def test_ctrl_c_mid_build_leaves_the_previous_outputs_and_no_temporaries(
     assert temporaries(out) == [], "an interrupted build cleans up after itself"
 
 
+SWALLOWED = """
+import sys
+from pathlib import Path
+from mlsd_diagrams import portfolio
+from mlsd_diagrams.render import graphviz
+
+def render_one(*_args, **_kwargs):
+    try:  # Ctrl-C lands inside a finalizer: its KeyboardInterrupt is only printed
+        portfolio._worker_terminated(2, None)
+    except KeyboardInterrupt:
+        pass
+    try:
+        graphviz.Batch().start(["true"])
+        print("a dot started", flush=True)
+    except graphviz.GraphvizFailedError:
+        print("no dot started", flush=True)
+    return portfolio.Outcome("spec.yaml", "built")
+
+portfolio._render_one = render_one
+portfolio._render_in_worker(None, Path(sys.argv[1]), None)
+print("the worker went on to its next design")
+"""
+
+
+def test_a_worker_whose_interrupt_was_swallowed_still_stops(tmp_path: Path):
+    """A KeyboardInterrupt raised inside a finalizer is printed, not raised: the worker
+    must still start no more `dot` and end (it used to draw on, and a build hung)."""
+    done = subprocess.run(
+        [sys.executable, "-c", SWALLOWED, str(tmp_path)], capture_output=True, text=True, timeout=60
+    )
+    assert done.stdout == "no dot started\n"
+    assert done.returncode == 130
+
+
 def descendants(pid: int) -> list[int]:
     """The processes `pid` started, and theirs, all the way down."""
     done = subprocess.run(["ps", "-e", "-o", "pid=,ppid="], capture_output=True, text=True)

@@ -122,11 +122,21 @@ def timeout_seconds(environ: Mapping[str, str] = os.environ) -> float:
     return seconds
 
 
+_PROCESS_STOPPED = threading.Event()  # set once this process is told to stop (a build's worker)
+
+
+def stop_process() -> None:
+    """No `dot` starts in this process any more: a build's worker was told to stop, and
+    the interrupt it raised may have been swallowed (one that lands inside a finalizer is
+    only printed), so its design must not draw on."""
+    _PROCESS_STOPPED.set()
+
+
 class Batch:
     """`dot` runs that can be stopped all at once: a render's pictures, drawn by several
-    threads. After `stop`, every run under way is killed and none starts any more (so a
-    thread that was between two pictures when Ctrl-C came does not start a third, which the
-    signal, already gone, would not stop)."""
+    threads. After `stop` (or `stop_process`), every run under way is killed and none starts
+    any more (so a thread that was between two pictures when Ctrl-C came does not start a
+    third, which the signal, already gone, would not stop)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -135,7 +145,7 @@ class Batch:
 
     def start(self, command: list[str]) -> subprocess.Popen[bytes]:
         with self._lock:
-            if self._stopped:
+            if self._stopped or _PROCESS_STOPPED.is_set():
                 raise GraphvizFailedError("Graphviz `dot` was not started: the render stopped")
             process = subprocess.Popen(
                 command,
