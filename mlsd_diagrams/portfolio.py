@@ -33,7 +33,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from . import __version__
 from .errors import MlsdError, RenderError, UsageError, printable
@@ -42,6 +42,7 @@ from .ids import ID_PATTERN
 from .lifetime import die_with_parent, watch_parent
 from .load import spec_files
 from .render import site
+from .render.graphviz import stop_process
 from .resources import TEMPLATES_DIR
 from .write import clean_own, clean_stale, locked, output_folder, real_folder, write_atomic
 
@@ -310,6 +311,7 @@ def _terminate_as_interrupt() -> Iterator[None]:
 
 
 _busy = False  # in a worker: a design is under way
+_stopping = False  # in a worker: Ctrl-C or SIGTERM came
 
 
 def _worker_start(parent: int, lock: int) -> None:
@@ -317,16 +319,22 @@ def _worker_start(parent: int, lock: int) -> None:
     if lock >= 0:
         os.close(lock)  # the build's lock is the build's: a worker never holds it
     signal.signal(signal.SIGTERM, _worker_terminated)
+    signal.signal(signal.SIGINT, _worker_terminated)
     die_with_parent(signal.SIGTERM)
     watch_parent(parent)
     if os.getppid() != parent:  # the build died before the death signal was set
         os._exit(143)
 
 
-def _worker_terminated(_signum: int, _frame: object) -> None:
+def _worker_terminated(signum: int, _frame: object) -> None:
+    """Ctrl-C or SIGTERM in a worker: no `dot` starts any more, and the design under way
+    cleans up (see _render_in_worker); between designs the worker ends at once."""
+    global _stopping
+    _stopping = True
+    stop_process()
     if _busy:
-        raise KeyboardInterrupt  # the design under way cleans up (see _render_in_worker)
-    os._exit(143)
+        raise KeyboardInterrupt
+    os._exit(130 if signum == signal.SIGINT else 143)
 
 
 def _render_in_worker(job: _Job, output_dir: Path, settings: Settings) -> Outcome:
@@ -335,12 +343,21 @@ def _render_in_worker(job: _Job, output_dir: Path, settings: Settings) -> Outcom
     global _busy
     _busy = True
     try:
-        return _render_one(job, output_dir, settings, threads=1)  # one worker per core already
-    except KeyboardInterrupt:
-        clean_own(output_dir)  # the interrupt may have landed inside a temporary's clean-up
-        os._exit(130)
+        outcome = _render_one(job, output_dir, settings, threads=1)  # one worker per core
+    except BaseException:
+        if not _stopping:
+            raise
+        _stop_worker(output_dir)
     finally:
         _busy = False
+    if _stopping:  # also when the interrupt was swallowed (raised inside a finalizer)
+        _stop_worker(output_dir)
+    return outcome
+
+
+def _stop_worker(output_dir: Path) -> NoReturn:
+    clean_own(output_dir)  # the interrupt may have landed inside a temporary's clean-up
+    os._exit(130)
 
 
 def _report(progress: Callable[[Outcome], None] | None, outcome: Outcome) -> Outcome:

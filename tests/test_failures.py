@@ -110,6 +110,24 @@ def test_an_old_dot_is_refused_before_anything_is_written(spec: Path, tmp_path: 
     assert list(out.iterdir()) == []
 
 
+def test_the_version_of_a_dot_is_asked_once_per_install(tmp_path: Path, monkeypatch):
+    """`dot -V` runs once for a `dot` file; later processes read its answer from the disk
+    cache, until the file changes (Graphviz installed anew)."""
+    from mlsd_diagrams.render.graphviz import dot_version
+
+    monkeypatch.setenv("MLSD_CACHE_DIR", str(tmp_path / "cache"))
+    asked = tmp_path / "asked"
+    say = 'echo "dot - graphviz version {} (0)" >&2'
+    script = fake_dot(tmp_path, monkeypatch, f"echo >> {asked}\n" + say.format("2.43.0"))
+    ask = dot_version.__wrapped__  # as a new process would: not the answer cached in memory
+    assert ask(str(script)) == (2, 43, 0)
+    assert ask(str(script)) == (2, 43, 0)
+    assert asked.read_text().count("\n") == 1
+    fake_dot(tmp_path, monkeypatch, f"echo >> {asked}\n" + say.format("12.2.10"))
+    assert ask(str(script)) == (12, 2, 10)
+    assert asked.read_text().count("\n") == 2
+
+
 def test_a_dot_without_a_version_is_a_clear_error(spec: Path, tmp_path: Path, monkeypatch):
     fake_dot(tmp_path, monkeypatch, 'echo "this is not graphviz" >&2')
     result = run("render", str(spec), "-o", str(tmp_path / "out"), "-f", "svg")
@@ -279,6 +297,40 @@ def test_ctrl_c_mid_build_leaves_the_previous_outputs_and_no_temporaries(
     assert interrupted.returncode != 0
     assert visible(out) == before
     assert temporaries(out) == [], "an interrupted build cleans up after itself"
+
+
+SWALLOWED = """
+import sys
+from pathlib import Path
+from mlsd_diagrams import portfolio
+from mlsd_diagrams.render import graphviz
+
+def render_one(*_args, **_kwargs):
+    try:  # Ctrl-C lands inside a finalizer: its KeyboardInterrupt is only printed
+        portfolio._worker_terminated(2, None)
+    except KeyboardInterrupt:
+        pass
+    try:
+        graphviz.Batch().start(["true"])
+        print("a dot started", flush=True)
+    except graphviz.GraphvizFailedError:
+        print("no dot started", flush=True)
+    return portfolio.Outcome("spec.yaml", "built")
+
+portfolio._render_one = render_one
+portfolio._render_in_worker(None, Path(sys.argv[1]), None)
+print("the worker went on to its next design")
+"""
+
+
+def test_a_worker_whose_interrupt_was_swallowed_still_stops(tmp_path: Path):
+    """A KeyboardInterrupt raised inside a finalizer is printed, not raised: the worker
+    must still start no more `dot` and end (it used to draw on, and a build hung)."""
+    done = subprocess.run(
+        [sys.executable, "-c", SWALLOWED, str(tmp_path)], capture_output=True, text=True, timeout=60
+    )
+    assert done.stdout == "no dot started\n"
+    assert done.returncode == 130
 
 
 def descendants(pid: int) -> list[int]:

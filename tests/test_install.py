@@ -114,3 +114,23 @@ def test_a_new_user_goes_from_nothing_to_a_portfolio(installed: Path, tmp_path: 
     assert '"components"' in schema
     assert "re-ranking" in _mlsd(installed, work, "kinds").stdout
     assert "lambda-vs-kappa" in _mlsd(installed, work, "tradeoffs").stdout
+
+
+def test_the_bench_times_a_wheel_install_not_this_checkout(dist: Path, tmp_path: Path) -> None:
+    """bench.py runs mlsd from a wheel installed into a virtualenv of its own (what users
+    run), never the editable install's import hook nor the checkout of the folder it runs in."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import bench
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    python = bench.install_wheel(tmp_path, _one(dist, "*.whl"))
+    bench.use_python(python)
+    code = "import sys, mlsd_diagrams; print(mlsd_diagrams.__file__); print(sorted(sys.modules))"
+    done = subprocess.run(
+        [*bench.MLSD[:-2], "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    where, modules = done.stdout.splitlines()
+    assert Path(where).is_relative_to(tmp_path / "venv")
+    assert "editable" not in modules
+    assert [python, "-P", "-m", "mlsd_diagrams"] == bench.MLSD

@@ -27,6 +27,23 @@ def test_the_death_signal_is_set_on_linux():
         assert die_with_parent(0)  # signal 0: set, then cleared again
 
 
+def test_loading_the_c_library_starts_no_process():
+    """The library is the running program's own (dlopen(NULL)), not looked up by name:
+    `ctypes.util.find_library` runs `ldconfig -p`, a process at every start of mlsd."""
+    code = (
+        "import sys\n"
+        "started = []\n"
+        "sys.addaudithook(lambda event, args: started.append(args[0])"
+        " if event == 'subprocess.Popen' else None)\n"
+        "from mlsd_diagrams import lifetime\n"
+        "print(lifetime._libc() is not None, started)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split(maxsplit=1)[1].strip() == "[]"
+    if sys.platform.startswith("linux"):
+        assert done.stdout.startswith("True")
+
+
 def test_ctrl_c_in_a_layout_search_starts_no_more_layouts(monkeypatch):
     """The candidates of a picture are laid out a few at a time; after Ctrl-C the ones not
     started never start (a build's worker would otherwise lay out dozens more first)."""

@@ -2,7 +2,8 @@
 
 Before the first layout of a process, `dot -V` tells which Graphviz this is: the DOT we write
 needs HTML-like labels with images and `newrank`, so an older one is refused with a clear
-message rather than drawing a broken picture.
+message rather than drawing a broken picture. Its answer is kept on disk (cache.py) under the
+`dot` file's path, size and time, so a process does not start `dot` once more only to ask.
 
 Graphviz 2.43 stops on some valid graphs (`lost cX cY edge`, `trouble in init_rank`,
 `Pshortestpath failed`...). Then the layout is tried again down a ladder of other settings
@@ -25,6 +26,7 @@ from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 
+from .. import cache as disk_cache
 from ..errors import (
     GraphvizFailedError,
     GraphvizNotFoundError,
@@ -75,7 +77,29 @@ def checked_dot() -> str:
 
 @cache
 def dot_version(dot: str) -> tuple[int, ...]:
-    """The version `dot -V` reports, asked once per `dot` per process."""
+    """The version `dot -V` reports for the `dot` at that path: asked once per install of it
+    (its file's size and time), then read from the disk cache; once per process."""
+    entry = _version_entry(dot)
+    kept = disk_cache.read(entry)
+    if kept is not None and re.fullmatch(rb"\d+(\.\d+){1,2}", kept):
+        return tuple(int(part) for part in kept.split(b"."))
+    version = _ask_version(dot)
+    disk_cache.store(entry, ".".join(map(str, version)).encode("ascii"))
+    return version
+
+
+def _version_entry(dot: str) -> Path | None:
+    """Where the version of the `dot` at `dot` is kept: named by the file it runs (links
+    followed), its size and its time, so a Graphviz installed anew is asked again."""
+    try:
+        real = os.path.realpath(dot)
+        stat = os.stat(real)
+    except OSError:
+        return None
+    return disk_cache.entry("dot-version", repr((real, stat.st_size, stat.st_mtime_ns)), "txt")
+
+
+def _ask_version(dot: str) -> tuple[int, ...]:
     done = _run([dot, "-V"], b"", VERSION_TIMEOUT_SECONDS, f"`{dot} -V`")
     match = _VERSION.search(done.stderr + done.stdout)
     if done.returncode != 0 or match is None:
@@ -98,11 +122,21 @@ def timeout_seconds(environ: Mapping[str, str] = os.environ) -> float:
     return seconds
 
 
+_PROCESS_STOPPED = threading.Event()  # set once this process is told to stop (a build's worker)
+
+
+def stop_process() -> None:
+    """No `dot` starts in this process any more: a build's worker was told to stop, and
+    the interrupt it raised may have been swallowed (one that lands inside a finalizer is
+    only printed), so its design must not draw on."""
+    _PROCESS_STOPPED.set()
+
+
 class Batch:
     """`dot` runs that can be stopped all at once: a render's pictures, drawn by several
-    threads. After `stop`, every run under way is killed and none starts any more (so a
-    thread that was between two pictures when Ctrl-C came does not start a third, which the
-    signal, already gone, would not stop)."""
+    threads. After `stop` (or `stop_process`), every run under way is killed and none starts
+    any more (so a thread that was between two pictures when Ctrl-C came does not start a
+    third, which the signal, already gone, would not stop)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -111,7 +145,7 @@ class Batch:
 
     def start(self, command: list[str]) -> subprocess.Popen[bytes]:
         with self._lock:
-            if self._stopped:
+            if self._stopped or _PROCESS_STOPPED.is_set():
                 raise GraphvizFailedError("Graphviz `dot` was not started: the render stopped")
             process = subprocess.Popen(
                 command,
