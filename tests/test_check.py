@@ -621,6 +621,26 @@ def test_a_later_stage_on_a_row_above_an_earlier_one_is_out_of_order():
     assert clusters_out_of_order(layout([], [], 300, 300, both)).count == 1
 
 
+def test_a_stack_read_upwards_is_out_of_order_even_when_each_stage_starts_further_right():
+    # seen in video-recommendation and map-change-detection: each later stage a row above
+    # the earlier one and a little further right, so the picture reads bottom-up
+    stack = [cluster("data", 0, 300), cluster("features", 20, 150), cluster("training", 40, 0)]
+    found = clusters_out_of_order(layout([], [], 200, 400, stack))
+    assert (found.count, found.first) == (3, "features above data")
+    # the client a row above serving, a little further right: read before it
+    client = [cluster("client", 30, 0), cluster("serving", 0, 150)]
+    assert clusters_out_of_order(layout([], [], 200, 300, client)).count == 0  # in order
+    assert (
+        clusters_out_of_order(
+            layout([], [], 200, 300, [cluster("serving", 30, 0), cluster("client", 0, 150)])
+        ).count
+        == 1
+    )
+    # a later stage a row above that starts just before the earlier one ends overlaps it
+    touching = [cluster("data", 0, 150), cluster("training", 90, 0)]
+    assert clusters_out_of_order(layout([], [], 200, 300, touching)).count == 1
+
+
 def test_the_online_row_drawn_above_the_offline_row_reads_in_order():
     # the request path first (arrange.PLACEMENTS): client, serving and monitoring on top
     rows = [
