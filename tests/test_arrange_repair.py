@@ -207,3 +207,42 @@ def test_the_pairs_kept_apart_are_recalled_from_the_cache_and_bad_ones_are_not()
     assert arrange._recall(small, options, True, stored) == chosen
     bad = json.dumps({"kept_apart": [["data", "nowhere"]]}).encode()
     assert arrange._recall(small, options, True, bad) is None
+
+
+# --- repairs stop when a round does not improve ---
+
+
+def _rounds(monkeypatch, scored: Sequence[float], clean: bool = True) -> int:
+    """How many rounds `_relinked` lays out on the small graph when every round finds one
+    more pair of stages out of order (three in all) and its candidates score `scored`, one
+    score per round (the candidate repaired scores 100; another candidate scores 30, clean,
+    if `clean`, else 300)."""
+    pairs = [("data", "training"), ("training", "monitoring"), ("data", "monitoring")]
+    found = iter([frozenset({pair}) for pair in pairs])
+    monkeypatch.setattr(arrange, "_out_of_order", lambda _: next(found, frozenset()))
+    for finder in ("_misleading", "_across_borders", "_detouring"):
+        monkeypatch.setattr(arrange, finder, lambda *_: frozenset())
+    monkeypatch.setattr(arrange, "_crossed", lambda *_: {})
+    per_round = len(arrange.WHOLE_SPACINGS)
+    laid = iter(score for score in scored for _ in range(per_round))
+    monkeypatch.setattr(arrange, "penalty", lambda *_: next(laid))
+    small = graph()
+    tries = arrange._tries(small, Options(), True)[:2]
+    drawn = lay_out_many([to_dot(small, tries[0])], 1)[0]
+    other = 30.0 if clean else 300.0
+    again, scores = arrange._relinked(small, tries, drawn, 0, [100.0, other], True)
+    assert len(again) == len(scores) == 2 + per_round * (len(again) - 2) // per_round
+    return (len(again) - 2) // per_round
+
+
+def test_repairs_go_on_while_each_round_improves_on_the_candidate_it_repaired(monkeypatch):
+    assert _rounds(monkeypatch, [90.0, 80.0, 70.0]) == 3
+
+
+def test_once_a_candidate_is_clean_repairs_stop_after_a_round_no_better(monkeypatch):
+    assert _rounds(monkeypatch, [100.0, 50.0, 40.0]) == 1  # equal: stop
+    assert _rounds(monkeypatch, [90.0, 95.0, 10.0]) == 2  # the second is worse than the first
+
+
+def test_while_no_candidate_is_clean_repairs_go_on_through_a_worse_round(monkeypatch):
+    assert _rounds(monkeypatch, [100.0, 150.0, 40.0], clean=False) == 3
