@@ -9,8 +9,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-import pytest
-
 from mlsd_diagrams import arrange
 from mlsd_diagrams.check import measure
 from mlsd_diagrams.graph import Cluster, Edge, Graph, Node
@@ -250,17 +248,16 @@ def test_a_pair_kept_apart_draws_the_later_stage_right_of_the_earlier():
         assert boxes[later].x >= boxes[earlier].x + boxes[earlier].width
 
 
-@pytest.mark.parametrize(
-    ("field", "bad"), [("kept_apart", [["data", "nowhere"]]), ("in_a_row", [["data"]])]
-)
-def test_the_stage_pairs_are_recalled_from_the_cache_and_bad_ones_are_not(field, bad):
+def test_the_pairs_kept_apart_are_recalled_from_the_cache_and_bad_ones_are_not():
     small, options = graph(), Options()
-    pairs = frozenset({("data", "training")})
-    chosen = replace(arrange._tries(small, options, True)[0], **{field: pairs})
+    chosen = replace(
+        arrange._tries(small, options, True)[0], kept_apart=frozenset({("data", "training")})
+    )
     stored = arrange._changes(options, chosen)
-    assert json.loads(stored)[field] == [["data", "training"]]
+    assert json.loads(stored)["kept_apart"] == [["data", "training"]]
     assert arrange._recall(small, options, True, stored) == chosen
-    assert arrange._recall(small, options, True, json.dumps({field: bad}).encode()) is None
+    bad = json.dumps({"kept_apart": [["data", "nowhere"]]}).encode()
+    assert arrange._recall(small, options, True, bad) is None
 
 
 # --- repairs stop when a round does not improve ---
@@ -326,3 +323,15 @@ def test_a_stack_is_first_kept_in_order_and_drawn_as_a_row_only_when_asked(monke
     assert plain.kept_in_order == {("data", "training")} and plain.in_a_row == frozenset()
     row = _repaired_once(monkeypatch, rows=True)
     assert row.in_a_row == {("data", "training")} and row.kept_in_order == frozenset()
+
+
+def test_the_pairs_in_a_row_are_recalled_from_the_cache_and_bad_ones_are_not():
+    small, options = graph(), Options()
+    chosen = replace(
+        arrange._tries(small, options, True)[0], in_a_row=frozenset({("data", "training")})
+    )
+    stored = arrange._changes(options, chosen)
+    assert json.loads(stored)["in_a_row"] == [["data", "training"]]
+    assert arrange._recall(small, options, True, stored) == chosen
+    bad = json.dumps({"in_a_row": [["data"]]}).encode()
+    assert arrange._recall(small, options, True, bad) is None
