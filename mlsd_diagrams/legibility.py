@@ -423,16 +423,18 @@ def clusters_out_of_order(layout: Layout) -> Finding:
     stage drawn before one it comes after), or drawn on top of it (features under
     training, a vertical stack read upwards).
 
-    A later stage on a row above that starts further right is the next step of a staircase
-    read left to right; one on a row below reads after it (monitoring starting the row
-    under training: a person drawing two rows means them). One layout puts later stages on
-    a row above on purpose: the online row (client, serving, monitoring) drawn above the
-    offline one (data, features, training), the request path first (`arrange.PLACEMENTS`);
-    an online stage above an offline one is in order. The earlier rule ("wholly left, not on
-    a row below") flagged a wrapped row that reads in order; every pair it flagged is
-    flagged here but that one layout's: an online stage on the row above an offline one and
-    ending left of it (serving above training, drawn further left), which is the two rows
-    as meant."""
+    A later stage on a row above is read before the earlier one unless it is wholly right
+    of it: then it is the next column of a staircase read left to right. One that only
+    starts a little further right is a stack read upwards (stages climbing one above the
+    other, as video-recommendation's did), out of order. One on a row below reads after it
+    (monitoring starting the row under training: a person drawing two rows means them).
+    One layout puts later stages on a row above on purpose: the online row (client,
+    serving, monitoring) drawn above the offline one (data, features, training), the
+    request path first (`arrange.PLACEMENTS`); an online stage above an offline one is in
+    order. The earlier rule ("wholly left, not on a row below") flagged a wrapped row that
+    reads in order; every pair it flagged is flagged here but that one layout's: an online
+    stage on the row above an offline one and ending left of it (serving above training,
+    drawn further left), which is the two rows as meant."""
     stages = {stage.value: rank for stage, rank in STAGE_ORDER.items()}
     placed = sorted(
         (stages[c.name.removeprefix("cluster_")], c.name.removeprefix("cluster_"), c.box)
@@ -447,7 +449,8 @@ def clusters_out_of_order(layout: Layout) -> Finding:
             higher = other.y + other.height <= box.y  # on a row above
             rows = higher and zone(later) == "online" and zone(earlier) == "offline"
             first = other.x <= box.x + TOUCH and other.y < box.y + box.height
-            if first and not rows:
+            next_column = other.x >= box.x + box.width - TOUCH  # wholly right of it
+            if (first or (higher and not next_column)) and not rows:
                 found.append(f"{later} {'above' if higher else 'left of'} {earlier}")
     return Finding(len(found), found[0] if found else None)
 

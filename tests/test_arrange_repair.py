@@ -5,8 +5,11 @@ title are placed after the layout, and the choice kept on disk names those pairs
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import replace
+
+import pytest
 
 from mlsd_diagrams import arrange
 from mlsd_diagrams.check import measure
@@ -187,6 +190,56 @@ def test_a_pair_kept_apart_is_one_invisible_edge_from_the_earlier_stages_last_to
     assert apart.count("style=invis") == plain.count("style=invis") + 1
 
 
+def two_per_stage() -> Graph:
+    """Data (events, logs) -> training (trainer, registry): two components a stage."""
+    nodes = (
+        Node("events", "Events", "event-stream", "data", None),
+        Node("logs", "Logs", "data-warehouse", "data", None),
+        Node("trainer", "Trainer", "training-pipeline", "training", None),
+        Node("registry", "Registry", "model-registry", "training", None),
+    )
+    clusters = (
+        Cluster("data", "Data", ("events", "logs")),
+        Cluster("training", "Training", ("trainer", "registry")),
+    )
+    edges = (
+        Edge("events", "logs", "raw", "batch", None),
+        Edge("logs", "trainer", "rows", "batch", None),
+        Edge("trainer", "registry", "model", "batch", None),
+        Edge("registry", "events", "replay", "feedback", None),
+    )
+    return Graph("two", "Two", clusters, nodes, edges)
+
+
+def test_a_pair_in_a_row_keeps_every_node_of_the_later_stage_after_every_one_of_the_earlier():
+    # flow 3 drawn as connectors: its first arrow's connector sits in training, its second's
+    # in data; each is kept in the row like the components
+    to_id, from_id = link_ids(3)
+    options = Options(links=frozenset({3}), in_a_row=frozenset({("data", "training")}))
+    source = to_dot(two_per_stage(), options)
+    kept = set(re.findall(r"\t(\w+) -> (\w+) \[style=invis weight=0\]", source))
+    earlier, later = ("events", "logs", from_id), ("trainer", "registry", to_id)
+    assert kept == {(first, then) for first in earlier for then in later}
+
+
+def test_a_pair_in_a_row_is_drawn_as_a_row_in_every_spacing():
+    small = two_per_stage()
+    options = Options(links=frozenset({3}), in_a_row=frozenset({("data", "training")}))
+    for spacing in arrange.WHOLE_SPACINGS:
+        drawn = lay_out_many([to_dot(small, replace(options, spacing=spacing))], 1)[0]
+        assert drawn is not None
+        boxes = {c.name.removeprefix("cluster_"): c.box for c in drawn.clusters}
+        assert boxes["training"].x >= boxes["data"].x + boxes["data"].width - 1
+
+
+def test_a_later_stage_on_a_row_above_is_stacked_and_one_left_of_it_is_not():
+    drawn = layout(
+        [stage("data", 0, 200, 300), stage("features", 100, 0), stage("training", -200, 200)]
+    )
+    pairs = frozenset({("data", "features"), ("data", "training")})
+    assert arrange._stacked(drawn, pairs) == {("data", "features")}
+
+
 def test_a_pair_kept_apart_draws_the_later_stage_right_of_the_earlier():
     small = graph()
     stages = frozenset({("data", "training"), ("training", "monitoring")})
@@ -197,13 +250,79 @@ def test_a_pair_kept_apart_draws_the_later_stage_right_of_the_earlier():
         assert boxes[later].x >= boxes[earlier].x + boxes[earlier].width
 
 
-def test_the_pairs_kept_apart_are_recalled_from_the_cache_and_bad_ones_are_not():
+@pytest.mark.parametrize(
+    ("field", "bad"), [("kept_apart", [["data", "nowhere"]]), ("in_a_row", [["data"]])]
+)
+def test_the_stage_pairs_are_recalled_from_the_cache_and_bad_ones_are_not(field, bad):
     small, options = graph(), Options()
-    chosen = replace(
-        arrange._tries(small, options, True)[0], kept_apart=frozenset({("data", "training")})
-    )
+    pairs = frozenset({("data", "training")})
+    chosen = replace(arrange._tries(small, options, True)[0], **{field: pairs})
     stored = arrange._changes(options, chosen)
-    assert json.loads(stored)["kept_apart"] == [["data", "training"]]
+    assert json.loads(stored)[field] == [["data", "training"]]
     assert arrange._recall(small, options, True, stored) == chosen
-    bad = json.dumps({"kept_apart": [["data", "nowhere"]]}).encode()
-    assert arrange._recall(small, options, True, bad) is None
+    assert arrange._recall(small, options, True, json.dumps({field: bad}).encode()) is None
+
+
+# --- repairs stop when a round does not improve ---
+
+
+def _rounds(monkeypatch, scored: Sequence[float], clean: bool = True) -> int:
+    """How many rounds `_relinked` lays out on the small graph when every round finds one
+    more pair of stages out of order (three in all) and its candidates score `scored`, one
+    score per round (the candidate repaired scores 100; another candidate scores 30, clean,
+    if `clean`, else 300)."""
+    pairs = [("data", "training"), ("training", "monitoring"), ("data", "monitoring")]
+    found = iter([frozenset({pair}) for pair in pairs])
+    monkeypatch.setattr(arrange, "_out_of_order", lambda _: next(found, frozenset()))
+    for finder in ("_misleading", "_across_borders", "_detouring"):
+        monkeypatch.setattr(arrange, finder, lambda *_: frozenset())
+    monkeypatch.setattr(arrange, "_crossed", lambda *_: {})
+    per_round = len(arrange.WHOLE_SPACINGS)
+    laid = iter(score for score in scored for _ in range(per_round))
+    monkeypatch.setattr(arrange, "penalty", lambda *_: next(laid))
+    small = graph()
+    tries = arrange._tries(small, Options(), True)[:2]
+    drawn = lay_out_many([to_dot(small, tries[0])], 1)[0]
+    other = 30.0 if clean else 300.0
+    again, scores = arrange._relinked(small, tries, drawn, 0, [100.0, other], True)
+    assert len(again) == len(scores) == 2 + per_round * (len(again) - 2) // per_round
+    return (len(again) - 2) // per_round
+
+
+def test_repairs_go_on_while_each_round_improves_on_the_candidate_it_repaired(monkeypatch):
+    assert _rounds(monkeypatch, [90.0, 80.0, 70.0]) == 3
+
+
+def test_once_a_candidate_is_clean_repairs_stop_after_a_round_no_better(monkeypatch):
+    assert _rounds(monkeypatch, [100.0, 50.0, 40.0]) == 1  # equal: stop
+    assert _rounds(monkeypatch, [90.0, 95.0, 10.0]) == 2  # the second is worse than the first
+
+
+def test_while_no_candidate_is_clean_repairs_go_on_through_a_worse_round(monkeypatch):
+    assert _rounds(monkeypatch, [100.0, 150.0, 40.0], clean=False) == 3
+
+
+# --- stacks drawn as rows ---
+
+
+def _repaired_once(monkeypatch, rows: bool) -> Options:
+    """The first repair `_relinked` makes of the small graph's first candidate when the
+    layout shows training stacked on data (on a row above it)."""
+    pair = frozenset({("data", "training")})
+    monkeypatch.setattr(arrange, "_out_of_order", lambda _: pair)
+    monkeypatch.setattr(arrange, "_stacked", lambda _, found: found)
+    for finder in ("_misleading", "_across_borders", "_detouring"):
+        monkeypatch.setattr(arrange, finder, lambda *_: frozenset())
+    monkeypatch.setattr(arrange, "_crossed", lambda *_: {})
+    small = graph()
+    tries = arrange._tries(small, Options(), True)[:1]
+    drawn = lay_out_many([to_dot(small, tries[0])], 1)[0]
+    again, _ = arrange._relinked(small, tries, drawn, 0, [100.0], True, rows=rows)
+    return again[1]
+
+
+def test_a_stack_is_first_kept_in_order_and_drawn_as_a_row_only_when_asked(monkeypatch):
+    plain = _repaired_once(monkeypatch, rows=False)
+    assert plain.kept_in_order == {("data", "training")} and plain.in_a_row == frozenset()
+    row = _repaired_once(monkeypatch, rows=True)
+    assert row.in_a_row == {("data", "training")} and row.kept_in_order == frozenset()

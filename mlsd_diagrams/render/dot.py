@@ -55,6 +55,9 @@ class Options:
     # invisible edge from the earlier's last component to the later's first (a repair where
     # one that lets them share a column left them out of order)
     kept_apart: frozenset[tuple[str, str]] = frozenset()
+    # (earlier, later) pairs of stages drawn as a row: every component and connector of the
+    # later one ranked after every one of the earlier (a repair of a stack, arrange.py)
+    in_a_row: frozenset[tuple[str, str]] = frozenset()
     online_first: bool = False  # the online stages listed (so placed) before the offline ones
     spacing: str = ""  # between ranks and nodes: a name in style.SPACINGS ("": the theme's)
     key_rows: int = style.KEY_ROWS  # the key's rows at most (more: a narrower, taller key)
@@ -104,6 +107,7 @@ def to_dot(graph: Graph, options: Options = Options()) -> str:
             _add_stage_order(diagram, graph)
         _keep_in_order(diagram, graph, options.kept_in_order)
         _keep_apart(diagram, graph, options.kept_apart)
+        _keep_in_a_row(diagram, graph, options)
         return diagram.dot.source
 
 
@@ -142,6 +146,32 @@ def _keep_apart(diagram: diagrams.Diagram, graph: Graph, pairs: frozenset[tuple[
         if earlier in clusters and later in clusters:
             first, then = clusters[earlier].node_ids[-1], clusters[later].node_ids[0]
             diagram.dot.edge(first, then, style="invis", weight="0")
+
+
+def _keep_in_a_row(diagram: diagrams.Diagram, graph: Graph, options: Options) -> None:
+    """For each (earlier, later) pair of stages in `options.in_a_row`, an invisible edge
+    from every component and connector of the earlier stage to every one of the later: the
+    later stage starts right of where the earlier one ends, in columns of its own (the one
+    edge of `_keep_apart` leaves two stages stacked where the earlier's last component is
+    not its rightmost)."""
+    members = _stage_members(graph, options)
+    for earlier, later in sorted(options.in_a_row):
+        for first in members.get(earlier, ()):
+            for then in members.get(later, ()):
+                diagram.dot.edge(first, then, style="invis", weight="0")
+
+
+def _stage_members(graph: Graph, options: Options) -> dict[str, list[str]]:
+    """The nodes drawn in each stage with components: its components, then the connectors
+    of the flows drawn as connectors that start or end there (`_add_link_nodes`)."""
+    stages = {node.id: node.stage for node in graph.nodes}
+    members = {c.stage: list(c.node_ids) for c in graph.clusters if c.node_ids}
+    for index in sorted(options.links):
+        edge = graph.edges[index]
+        for node_id, end in zip(link_ids(index), (edge.source, edge.target), strict=True):
+            if stages.get(end) in members:
+                members[stages[end]].append(node_id)
+    return members
 
 
 def _order_edge(diagram: diagrams.Diagram, earlier: Cluster, later: Cluster) -> None:
