@@ -371,7 +371,7 @@ def _repaired(
         before = len(tries)
         tries, scores = _relinked(graph, tries, layouts[i], i, scores, whole)
         drawn = layouts[i]
-        if drawn is not None and _stacked(drawn, _out_of_order(drawn)):  # stacks as rows too
+        if drawn is not None and _rows_tried(graph) and _stacked(drawn, _out_of_order(drawn)):
             tries, scores = _relinked(graph, tries, drawn, i, scores, whole, rows=True)
         if len(tries) > before:
             shapes.append(shape)
@@ -471,6 +471,8 @@ def _unstacked(
     (people-you-may-know's labels 12 to 4.8 px), so it is tried last, on the best only.
     (Offline and online as two rows, each stage of a row wholly right of the one before,
     drew personalized-news-feed as a staircase across a mostly blank canvas: not tried.)"""
+    if not _rows_tried(graph):
+        return tries, scores
     best = scores.index(min(scores))
     try:
         layout = lay_out_many([to_dot(graph, tries[best])], 1)[0]
@@ -479,6 +481,16 @@ def _unstacked(
     if layout is None or not _stacked(layout, _out_of_order(layout)):
         return tries, scores
     return _relinked(graph, tries, layout, best, scores, whole, rows=True)
+
+
+def _rows_tried(graph: Graph) -> bool:
+    """Whether a stack is repaired as a row (`Options.in_a_row`) in this picture: not past
+    the components `check` holds to the label goal (`Thresholds.max_nodes`; a larger picture
+    is told to split into views). Each row repair is a few more layouts, each with an edge
+    for every two components of the two stages: on the random designs of 10 to 120
+    components of tests/test_layout_crashes.py, the search laid out 35-50% more candidates
+    with twice the edges, and took twice as long."""
+    return len(graph.nodes) <= GOALS.max_nodes
 
 
 def _view_spacings(view: Options) -> tuple[str, ...]:

@@ -326,3 +326,33 @@ def test_a_stack_is_first_kept_in_order_and_drawn_as_a_row_only_when_asked(monke
     assert plain.kept_in_order == {("data", "training")} and plain.in_a_row == frozenset()
     row = _repaired_once(monkeypatch, rows=True)
     assert row.in_a_row == {("data", "training")} and row.kept_in_order == frozenset()
+
+
+def crowded(extra: int) -> Graph:
+    """`two_per_stage` with `extra` more components in the data stage."""
+    small = two_per_stage()
+    more = tuple(Node(f"log{i}", f"Log {i}", "data-warehouse", "data", None) for i in range(extra))
+    data, training = small.clusters
+    clusters = (replace(data, node_ids=data.node_ids + tuple(n.id for n in more)), training)
+    return replace(small, nodes=small.nodes + more, clusters=clusters)
+
+
+def test_a_stack_is_repaired_as_a_row_only_in_a_picture_held_to_the_label_goal(monkeypatch):
+    # every candidate stacks; the repair itself is recorded, not run
+    rowed: list[int] = []
+
+    def relinked(graph, tries, layout, best, scores, whole, rows=False):
+        if rows:
+            rowed.append(len(graph.nodes))
+        return tries, scores
+
+    monkeypatch.setattr(arrange, "_relinked", relinked)
+    monkeypatch.setattr(arrange, "_stacked", lambda drawn, pairs: {("data", "training")})
+    for extra in (arrange.GOALS.max_nodes - 4, arrange.GOALS.max_nodes - 3):
+        graph = crowded(extra)
+        tries = arrange._tries(graph, Options(), True)[:1]
+        drawn = lay_out_many([to_dot(graph, tries[0])], 1)
+        arrange._repaired(graph, tries, drawn, [0.0], True)
+        arrange._unstacked(graph, tries, [0.0], True)
+    # 25 components: in both repairs; 26: in neither
+    assert rowed == [arrange.GOALS.max_nodes] * 2
