@@ -16,6 +16,7 @@ import argparse
 import os
 import queue
 import re
+import resource
 import shutil
 import statistics
 import struct
@@ -101,15 +102,26 @@ class Contender:
     setup: Callable[[], None] | None = None
     outputs: list[str] = field(default_factory=list)  # stdout of each run, warm-up included
     env: dict[str, str] | None = None  # the environment to run in, if not this one
+    cpu: list[float] = field(default_factory=list)  # CPU seconds of each run, warm-up included
 
     def time_once(self) -> float:
+        """The wall-clock seconds of one run; its CPU seconds are added to `cpu`."""
         if self.setup is not None:
             self.setup()
+        used = children_cpu()
         start = time.perf_counter()
         done = [run(command, self.cwd, self.env) for command in self.commands]
         seconds = time.perf_counter() - start
+        self.cpu.append(children_cpu() - used)
         self.outputs.append(b"".join(d.stdout for d in done).decode("utf-8", "replace"))
         return seconds
+
+
+def children_cpu() -> float:
+    """User + system CPU seconds of every process this one has waited for, and of theirs
+    (a build's workers, each `dot`): the work a run did, whatever else loads the machine."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 @dataclass
@@ -449,7 +461,23 @@ def section_build(ctx: Context) -> None:
         gain = t.ratio(contenders[-1].name, whole)
         target = f"≥ 2× slower than this build ({gain:.2f}×)"
         rows.append(row(t, contenders[-1].name, ref, target, gain >= 2.0))
-    print_table(title, rows, [rebuilt_note(contenders[3].outputs)])
+    notes = [rebuilt_note(contenders[3].outputs), cpu_note(contenders[2], contenders[4:])]
+    print_table(title, rows, notes)
+
+
+def cpu_note(build: Contender, earlier: list[Contender]) -> str:
+    """The CPU a full build used (the timed rounds' median), and an earlier version's beside
+    it: the work done, which a loaded machine does not change as it changes the wall clock."""
+    note = f"CPU of the process tree (user + system), median: {build.name} {_cpu(build):.1f} s"
+    for other in earlier:
+        pairs = zip(other.cpu[1:], build.cpu[1:], strict=True)
+        ratio = statistics.median(a / b for a, b in pairs)
+        note += f"; {other.name} {_cpu(other):.1f} s ({ratio:.2f}× this build's)"
+    return note
+
+
+def _cpu(contender: Contender) -> float:
+    return statistics.median(contender.cpu[1:])  # the timed rounds, not the warm-up
 
 
 def before_python(before: Path) -> tuple[str, dict[str, str]]:

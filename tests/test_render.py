@@ -71,14 +71,20 @@ def test_fonts_and_icons_go_into_an_svg_in_either_order(rendered: Path):
     from mlsd_diagrams import catalog
     from mlsd_diagrams.render.fonts import embed_fonts
     from mlsd_diagrams.render.graphviz import run_dot
-    from mlsd_diagrams.render.svg import inline_icons, self_contained
+    from mlsd_diagrams.render.svg import finish, inline_icons, self_contained
 
     source = (rendered / "video-recommendation.dot").read_text(encoding="utf-8")
+    source = source.replace('label="', 'label="é → ✓ ', 1)  # text of several UTF-8 widths
     drawn = rendered.parent / "drawn.svg"
     run_dot(source, {"svg": drawn}, catalog.icon_search_path())
     svg = drawn.read_text(encoding="utf-8")
-    assert "<image" in svg and "<text" in svg
+    assert "<image" in svg and "<text" in svg and "é → ✓" in svg
     assert self_contained(svg) == embed_fonts(inline_icons(svg))
+    # the format's last step works on the bytes (the icons inlined there): the same bytes
+    assert finish(drawn.read_bytes()) == self_contained(svg).encode("utf-8")
+    source = (rendered / "video-recommendation.dot").read_text(encoding="utf-8")
+    run_dot(source, {"svg": drawn}, catalog.icon_search_path())
+    svg = drawn.read_text(encoding="utf-8")
     finished = (rendered / "video-recommendation.svg").read_text(encoding="utf-8")
     assert self_contained(svg) == finished
 

@@ -13,6 +13,7 @@ from ..errors import RenderError
 from .fonts import embed_fonts
 
 _IMAGE_HREF = re.compile(r'(<image\b[^>]*?xlink:href=")([^"]+)(")')
+_IMAGE_HREF_BYTES = re.compile(_IMAGE_HREF.pattern.encode("ascii"))
 
 
 def self_contained(svg: str) -> str:
@@ -37,5 +38,16 @@ def _data_uri(ref: str) -> str:
 
 
 def finish(svg: bytes) -> bytes:
-    """A drawn SVG file's bytes, self-contained (the `svg` format's last step)."""
-    return self_contained(svg.decode("utf-8")).encode("utf-8")
+    """A drawn SVG file's bytes, self-contained (the `svg` format's last step): the bytes of
+    `self_contained`, made faster. The fonts are embedded in the decoded text (Graphviz's few
+    kilobytes); the icons are inlined in the encoded bytes, so their base64 (most of the file)
+    is never copied into a text of non-ASCII width, nor encoded again: about 10 ms an SVG.
+    UTF-8 never puts a byte of `<`, `>` or `"` inside a character, so the pattern finds the
+    same references in the bytes as in the text."""
+    fonts_in = embed_fonts(svg.decode("utf-8")).encode("utf-8")
+    return _IMAGE_HREF_BYTES.sub(lambda m: m[1] + _data_uri_bytes(m[2]) + m[3], fonts_in)
+
+
+@cache
+def _data_uri_bytes(ref: bytes) -> bytes:
+    return _data_uri(ref.decode("utf-8")).encode("ascii")
