@@ -217,9 +217,20 @@ def test_a_pair_in_a_row_keeps_every_node_of_the_later_stage_after_every_one_of_
     to_id, from_id = link_ids(3)
     options = Options(links=frozenset({3}), in_a_row=frozenset({("data", "training")}))
     source = to_dot(two_per_stage(), options)
-    kept = set(re.findall(r"\t(\w+) -> (\w+) \[style=invis weight=0\]", source))
-    earlier, later = ("events", "logs", from_id), ("trainer", "registry", to_id)
-    assert kept == {(first, then) for first in earlier for then in later}
+    into = set(re.findall(r"\t(\w+) -> _row_0 \[minlen=0 style=invis weight=0\]", source))
+    out_of = set(re.findall(r"\t_row_0 -> (\w+) \[style=invis weight=0\]", source))
+    # rank(earlier node) <= rank(point) < rank(later node): one edge per node, not per pair
+    assert into == {"events", "logs", from_id}
+    assert out_of == {"trainer", "registry", to_id}
+    plain = to_dot(two_per_stage(), replace(options, in_a_row=frozenset()))
+    assert source.count("style=invis") == plain.count("style=invis") + 1 + 6  # point, edges
+
+
+def test_the_point_keeping_a_row_is_not_part_of_the_picture():
+    options = Options(in_a_row=frozenset({("data", "training")}))
+    drawn = lay_out_many([to_dot(two_per_stage(), options)], 1)[0]
+    assert drawn is not None
+    assert {node.id for node in drawn.nodes} == {"events", "logs", "trainer", "registry"}
 
 
 def test_a_pair_in_a_row_is_drawn_as_a_row_in_every_spacing():

@@ -342,14 +342,16 @@ LAYOUT_CASES = sorted((Path(__file__).parent / "cases" / "layout").glob("*.yaml"
 NOT_YET: dict[str, str] = {
     "ad-click-prediction": "a 16% blank block",
     "content-moderation": "24 components: labels 8.3 px and a 19% blank block in the overview; "
-    "in the serving view a stub's label crossed by a line, labels 11.7 px in monitoring",
-    "harmful-content-detection": "labels 11.9 px",
+    "in the serving view a label crossed by a line",
+    "event-recommendation": "an 18% blank block",
+    "harmful-content-detection": "a label on a connector",
     "llm-agent": "24 components: labels 9.0 px and a 25% blank block in the overview",
+    "personalized-news-feed": "serving above client (3 pairs of stages out of order)",
     "rag-document-qa": "26 components: 2 labels on borders, 2.23:1, a 19% blank block",
     "video-recommendation": "a stub's label on a border in the serving view",
-    "youtube-video-search": "labels 11.4 px",
-    "map-change-detection": "data above client (as a row: labels 11.5 px and a 20% blank block)",
-    "patient-triage": "a 23% blank block (training drawn right of features)",
+    "youtube-video-search": "11 crossings",
+    "map-change-detection": "data above client",
+    "patient-triage": "training above features",
 }
 
 

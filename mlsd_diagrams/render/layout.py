@@ -233,7 +233,11 @@ class _Reader:
     def layout(self) -> Layout:
         objects = self.graph.get("objects", [])
         names = {obj["_gvid"]: obj["name"] for obj in objects if "nodes" not in obj}
-        nodes = tuple(self._node(obj) for obj in objects if "nodes" not in obj and "pos" in obj)
+        nodes = tuple(
+            self._node(obj)
+            for obj in objects
+            if "nodes" not in obj and "pos" in obj and not _scaffolding(obj)
+        )
         clusters = tuple(self._cluster(obj) for obj in objects if "nodes" in obj and "bb" in obj)
         edges = tuple(self._edge(edge, names) for edge in self.graph.get("edges", []))
         return Layout(
@@ -293,6 +297,12 @@ class _Reader:
                 x, y = self.point(*op["pt"])
                 texts.append(Text(op["text"], x, y, size, color, float(op["width"]), op["align"]))
         return tuple(sorted(texts, key=lambda t: (t.y, t.x)))
+
+
+def _scaffolding(obj: dict) -> bool:
+    """An invisible point: it holds the layout in shape (render/dot.py's `_keep_in_a_row`),
+    nothing is drawn there and nothing can sit on it."""
+    return obj.get("shape") == "point" and "invis" in obj.get("style", "")
 
 
 def _floats(text: str) -> list[float]:
