@@ -35,7 +35,9 @@ def graph_of(dot_file: Path) -> dict[str, object]:
         "nodes": {
             o["name"]: _text(o["label"])
             for o in objects
-            if "nodes" not in o and not o["name"].startswith(LINK)
+            if "nodes" not in o
+            and not o["name"].startswith(LINK)
+            and o.get("style") != "invis"  # layout scaffolding (a row's point), not a component
         },
         "clusters": {
             o["label"]: sorted(names[i] for i in o["nodes"] if not names[i].startswith(LINK))
