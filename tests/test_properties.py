@@ -235,6 +235,19 @@ _ALLOWED_ATTRIBUTES = (
     | {"xlabel"}  # a flow's label placed after the layout (Options.xlabels)
 )
 LINK = "_link_"  # a flow drawn as two short arrows to and from connectors (arrange.py)
+ROW = "_row_"  # an invisible point keeping two stages in a row (render/dot.py): no text
+
+
+def scaffolding(dot: DotGraph) -> list[tuple[str, Any]]:
+    """The points keeping stages in a row, each with its cluster; they carry no text."""
+    points = [
+        (node_id, cluster, attrs)
+        for node_id, cluster, attrs in dot.nodes
+        if node_id.startswith(ROW)
+    ]
+    for _, _, attrs in points:
+        assert _dot_id(attrs["style"]) == "invis" and _dot_id(attrs["label"]) == "", attrs
+    return [(node_id, cluster) for node_id, cluster, _ in points]
 
 
 def drawn_flows(dot: DotGraph) -> list[tuple[str, str, dict[str, tuple[str, str]]]]:
@@ -271,7 +284,8 @@ def check_connectors(dot: DotGraph, graph: Graph) -> None:
 def check_dot(source: str, graph: Graph) -> None:
     dot = DotGraph(source)
     nodes = {node.id: node for node in graph.nodes}
-    components = [n for n in dot.nodes if not n[0].startswith(LINK)]
+    assert all(cluster is None for _, cluster in scaffolding(dot))  # between the stages
+    components = [n for n in dot.nodes if not n[0].startswith((LINK, ROW))]
     assert sorted(node_id for node_id, _, _ in components) == sorted(nodes), "one per component"
     check_connectors(dot, graph)
     for node_id, cluster, attrs in components:
@@ -297,7 +311,8 @@ def check_picture(source: str, graph: Graph) -> None:
     """A view or frame: its components and stubs, each once; every edge between declared
     nodes; user text only ever as text (title, labels, stub names)."""
     dot = DotGraph(source)
-    declared = [node_id for node_id, _, _ in dot.nodes if not node_id.startswith(LINK)]
+    scaffolding(dot)
+    declared = [node_id for node_id, _, _ in dot.nodes if not node_id.startswith((LINK, ROW))]
     assert sorted(declared) == sorted([n.id for n in graph.nodes] + [s.id for s in graph.stubs])
     flows = [(a, b) for a, b, _ in drawn_flows(dot)]
     assert flows == [(e.source, e.target) for e in graph.edges]
