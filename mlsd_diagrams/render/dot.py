@@ -160,8 +160,8 @@ def _keep_in_a_row(diagram: diagrams.Diagram, graph: Graph, options: Options) ->
     from each node of the earlier stage to it (minlen 0) and from it to each node of the
     later (minlen 1), the same constraint as an edge from every node of one to every node of
     the other, in as many edges as the two have nodes, not their product. With the product,
-    `dot` took up to minutes on a design of 25 components (tests/test_layout_crashes.py's
-    seed 0: its search 15 s without rows, 629 s with the product, 34 s with the point)."""
+    `dot` took minutes on some designs of 25 components (one of the random designs of
+    tests/test_layout_crashes.py: a search of 15 s without rows took 629 s)."""
     members = _stage_members(graph, options)
     for number, (earlier, later) in enumerate(sorted(options.in_a_row)):
         if not (members.get(earlier) and members.get(later)):
