@@ -14,7 +14,8 @@ import pytest
 from mlsd_diagrams import arrange
 from mlsd_diagrams.check import measure
 from mlsd_diagrams.graph import Cluster, Edge, Graph, Node
-from mlsd_diagrams.render.dot import Options, link_ids, to_dot
+from mlsd_diagrams.render import dot
+from mlsd_diagrams.render.dot import ROW_PREFIX, Options, link_ids, to_dot
 from mlsd_diagrams.render.layout import Box, Layout, PlacedCluster, PlacedEdge, Text, lay_out_many
 
 
@@ -211,31 +212,77 @@ def two_per_stage() -> Graph:
     return Graph("two", "Two", clusters, nodes, edges)
 
 
-def test_a_pair_in_a_row_keeps_every_node_of_the_later_stage_after_every_one_of_the_earlier():
-    # flow 3 drawn as connectors: its first arrow's connector sits in training, its second's
-    # in data; each is kept in the row like the components
-    to_id, from_id = link_ids(3)
+def test_a_pair_in_a_row_ranks_the_later_stages_first_nodes_after_the_earlier_stages_last():
+    # flow 3 (registry -> events) drawn as connectors: its first arrow's connector sits in
+    # training after registry, its second's in data before events. Within data, events ->
+    # logs and the connector -> events rank logs last; within training, trainer first
     options = Options(links=frozenset({3}), in_a_row=frozenset({("data", "training")}))
     source = to_dot(two_per_stage(), options)
+    plain = to_dot(two_per_stage(), replace(options, in_a_row=frozenset()))
+    row = "\tlogs -> trainer [style=invis weight=0]\n"
+    assert row in source and row not in plain
+    assert source.count("style=invis") == plain.count("style=invis") + 1
+    assert ROW_PREFIX not in source
+
+
+def no_flow_within_a_stage() -> Graph:
+    """Data (events, logs, clicks) -> training (trainer, registry, evals): no flow within a
+    stage ranks one of its components before another."""
+    nodes = (
+        Node("events", "Events", "event-stream", "data", None),
+        Node("logs", "Logs", "data-warehouse", "data", None),
+        Node("clicks", "Clicks", "event-stream", "data", None),
+        Node("trainer", "Trainer", "training-pipeline", "training", None),
+        Node("registry", "Registry", "model-registry", "training", None),
+        Node("evals", "Evals", "eval-harness", "training", None),
+    )
+    clusters = (
+        Cluster("data", "Data", ("events", "logs", "clicks")),
+        Cluster("training", "Training", ("trainer", "registry", "evals")),
+    )
+    edges = (
+        Edge("events", "trainer", "raw", "batch", None),
+        Edge("logs", "registry", "rows", "batch", None),
+        Edge("clicks", "evals", "labels", "batch", None),
+    )
+    return Graph("flat", "Flat", clusters, nodes, edges)
+
+
+def test_a_pair_in_a_row_with_many_ends_is_kept_through_a_point_one_edge_per_node():
+    # every node is an end of its stage: 3 x 3 direct edges are more than the 6 nodes, so
+    # rank(earlier node) <= rank(point) < rank(later node), one edge per node
+    options = Options(in_a_row=frozenset({("data", "training")}))
+    source = to_dot(no_flow_within_a_stage(), options)
     into = set(re.findall(r"\t(\w+) -> _row_0 \[minlen=0 style=invis weight=0\]", source))
     out_of = set(re.findall(r"\t_row_0 -> (\w+) \[style=invis weight=0\]", source))
-    # rank(earlier node) <= rank(point) < rank(later node): one edge per node, not per pair
-    assert into == {"events", "logs", from_id}
-    assert out_of == {"trainer", "registry", to_id}
-    plain = to_dot(two_per_stage(), replace(options, in_a_row=frozenset()))
+    assert into == {"events", "logs", "clicks"}
+    assert out_of == {"trainer", "registry", "evals"}
+    plain = to_dot(no_flow_within_a_stage(), replace(options, in_a_row=frozenset()))
     assert source.count("style=invis") == plain.count("style=invis") + 1 + 6  # point, edges
+
+
+def test_the_ends_of_a_stage_are_its_last_ranked_nodes_and_any_caught_in_a_cycle():
+    members = ["a", "b", "c", "d", "e"]
+    # a -> b -> c, d -> c: c is last; e has no flow within the stage: last too
+    assert dot._ends(members, [("a", "b"), ("b", "c"), ("d", "c"), ("x", "a")]) == ["c", "e"]
+    # a -> b -> a reaches no last node: both kept, so every member is ranked before an end
+    assert dot._ends(["a", "b", "c"], [("a", "b"), ("b", "a")]) == ["c", "a", "b"]
 
 
 def test_the_point_keeping_a_row_is_not_part_of_the_picture():
     options = Options(in_a_row=frozenset({("data", "training")}))
-    drawn = lay_out_many([to_dot(two_per_stage(), options)], 1)[0]
+    source = to_dot(no_flow_within_a_stage(), options)
+    assert f"{ROW_PREFIX}0" in source
+    drawn = lay_out_many([source], 1)[0]
     assert drawn is not None
-    assert {node.id for node in drawn.nodes} == {"events", "logs", "trainer", "registry"}
+    components = {node.id for node in no_flow_within_a_stage().nodes}
+    assert {node.id for node in drawn.nodes} == components
 
 
-def test_a_pair_in_a_row_is_drawn_as_a_row_in_every_spacing():
-    small = two_per_stage()
-    options = Options(links=frozenset({3}), in_a_row=frozenset({("data", "training")}))
+@pytest.mark.parametrize("links", [frozenset({3}), frozenset()])
+def test_a_pair_in_a_row_is_drawn_as_a_row_in_every_spacing(links):
+    small = two_per_stage() if links else no_flow_within_a_stage()  # direct edges; a point
+    options = Options(links=links, in_a_row=frozenset({("data", "training")}))
     for spacing in arrange.WHOLE_SPACINGS:
         drawn = lay_out_many([to_dot(small, replace(options, spacing=spacing))], 1)[0]
         assert drawn is not None
