@@ -225,6 +225,15 @@ def test_a_pair_in_a_row_ranks_the_later_stages_first_nodes_after_the_earlier_st
     assert ROW_PREFIX not in source
 
 
+def test_a_pair_in_a_row_is_kept_through_a_point_when_asked_even_where_edges_are_few():
+    options = Options(
+        links=frozenset({3}), in_a_row=frozenset({("data", "training")}), row_points=True
+    )
+    source = to_dot(two_per_stage(), options)
+    assert "\tlogs -> trainer [style=invis weight=0]\n" not in source
+    assert f"\t{ROW_PREFIX}0 -> trainer [style=invis weight=0]\n" in source
+
+
 def no_flow_within_a_stage() -> Graph:
     """Data (events, logs, clicks) -> training (trainer, registry, evals): no flow within a
     stage ranks one of its components before another."""
@@ -414,3 +423,36 @@ def test_a_stack_is_repaired_as_a_row_only_in_a_picture_held_to_the_label_goal(m
         arrange._unstacked(graph, tries, [0.0], True)
     # 25 components: in both repairs; 26: in neither
     assert rowed == [arrange.GOALS.max_nodes] * 2
+
+
+def _rowed_calls(monkeypatch, after: float) -> list[bool]:
+    """Whether each repair `_rowed` asks of `_relinked` keeps its rows through points, when
+    the first repair's best scores `after`."""
+    asked: list[bool] = []
+
+    def relinked(graph, tries, layout, best, scores, whole, rows=False):
+        assert rows
+        asked.append(tries[best].row_points)
+        return [*tries, tries[best]], [*scores, after]
+
+    monkeypatch.setattr(arrange, "_relinked", relinked)
+    small = graph()
+    tries = arrange._tries(small, Options(), True)[:1]
+    drawn = lay_out_many([to_dot(small, tries[0])], 1)[0]
+    assert drawn is not None
+    arrange._rowed(small, tries, drawn, 0, [200.0], True)
+    return asked
+
+
+def test_a_stack_is_repaired_through_points_too_only_while_no_candidate_is_clean(monkeypatch):
+    assert _rowed_calls(monkeypatch, after=arrange.MISSED + 1) == [False, True]
+    assert _rowed_calls(monkeypatch, after=arrange.MISSED - 1) == [False]
+
+
+def test_rows_kept_through_points_are_recalled_from_the_cache():
+    small, options = graph(), Options()
+    pairs = frozenset({("data", "training")})
+    chosen = replace(arrange._tries(small, options, True)[0], in_a_row=pairs, row_points=True)
+    stored = arrange._changes(options, chosen)
+    assert json.loads(stored)["row_points"] is True
+    assert arrange._recall(small, options, True, stored) == chosen

@@ -58,6 +58,7 @@ class Options:
     # (earlier, later) pairs of stages drawn as a row: every component and connector of the
     # later one ranked after every one of the earlier (a repair of a stack, arrange.py)
     in_a_row: frozenset[tuple[str, str]] = frozenset()
+    row_points: bool = False  # every row of in_a_row kept through a point (`_keep_in_a_row`)
     online_first: bool = False  # the online stages listed (so placed) before the offline ones
     spacing: str = ""  # between ranks and nodes: a name in style.SPACINGS ("": the theme's)
     key_rows: int = style.KEY_ROWS  # the key's rows at most (more: a narrower, taller key)
@@ -173,7 +174,8 @@ def _keep_in_a_row(diagram: diagrams.Diagram, graph: Graph, options: Options) ->
     out clean). An edge from every node of one stage to every node of the other made `dot`
     take minutes on some designs of 25 components (one of the random designs of
     tests/test_layout_crashes.py: a search of 15 s without rows took 629 s); direct edges
-    between the ends however many they are tripled it (12 s to 36 s on that design)."""
+    between the ends however many they are tripled it (12 s to 36 s on that design).
+    Neither way is better on every design: `row_points` keeps every row through a point."""
     members = _stage_members(graph, options)
     edges = _ranking_edges(graph, options)
     for number, (earlier, later) in enumerate(sorted(options.in_a_row)):
@@ -181,7 +183,8 @@ def _keep_in_a_row(diagram: diagrams.Diagram, graph: Graph, options: Options) ->
             continue
         last = _ends(members[earlier], edges)
         first = _ends(members[later], [(b, a) for a, b in edges])
-        if len(last) * len(first) <= len(members[earlier]) + len(members[later]):
+        few = len(last) * len(first) <= len(members[earlier]) + len(members[later])
+        if few and not options.row_points:
             for tail in last:
                 for head in first:
                     diagram.dot.edge(tail, head, style="invis", weight="0")
