@@ -28,7 +28,7 @@ from .pictures import Picture
 from .render.dot import to_dot
 from .render.graphviz import Batch, checked_dot, cores, time_budget, timeout_seconds
 from .render.layout import engine
-from .staging import Rendered, design_folder, finish_images, publish
+from .staging import Rendered, design_folder, finish_images, fonts_meanwhile, publish
 from .validate import load_design as load_design  # tests and the bench load specs so
 from .validate import validate
 from .write import clean_stale, output_folder, temp_prefix
@@ -159,7 +159,8 @@ def _stage(
     images = {fmt.name: staged[fmt.name] for fmt in single if fmt.kind == "image"}
     laid_out = any(fmt.kind == "text" and fmt.laid_out for fmt in single)
     if images or laid_out:
-        layout = engine().draw(job.source, images, layout=laid_out, batch=batch)
+        with fonts_meanwhile(job.source, images):
+            layout = engine().draw(job.source, images, layout=laid_out, batch=batch)
     if laid_out:
         texts = {**texts, **_texts(replace(job, layout=layout), laid_out=True)}
     finish_images(staged)
@@ -246,7 +247,9 @@ def _gathered_first(names: Iterable[str]) -> list[str]:
 def _draw(picture: Picture, formats: tuple[str, ...], scratch: Path, batch: Batch) -> list[Path]:
     """Draw one picture with the engine in force."""
     outputs = {fmt: scratch / f"{picture.name}.{fmt}" for fmt in formats}
-    engine().draw(to_dot(picture.graph, picture.options), outputs, dpi=picture.dpi, batch=batch)
+    source = to_dot(picture.graph, picture.options)
+    with fonts_meanwhile(source, outputs):
+        engine().draw(source, outputs, dpi=picture.dpi, batch=batch)
     finish_images(outputs)
     return list(outputs.values())
 

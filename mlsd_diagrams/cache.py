@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
+import re
 from functools import cache
 from pathlib import Path
 
@@ -60,12 +61,33 @@ def store(path: Path | None, data: bytes) -> None:
 
 @cache
 def code_version() -> str:
-    """A hash of this package's own code: an entry computed by other code is never read."""
-    package = Path(__file__).resolve().parent
+    """A hash of this package's own code: an entry computed by other code is never read.
+
+    The hash of every file's content is kept on disk under the files' names, sizes and
+    times, so a process whose files are those of a process before reads it back instead of
+    reading and hashing the whole package again (640 kB: about 5 ms at every start)."""
+    return code_hash(Path(__file__).resolve().parent)
+
+
+def code_hash(package: Path) -> str:
+    """The hash of the `.py` files of `package` (names and contents), read back from the
+    disk cache when the files' names, sizes and times are those it was computed for."""
+    files = sorted(package.rglob("*.py"))
+    try:
+        listing = [(path.relative_to(package).as_posix(), path.stat()) for path in files]
+    except OSError:  # a file gone while listed: hashed as it is read below
+        listing = []
+    stats = [(name, stat.st_size, stat.st_mtime_ns) for name, stat in listing]
+    known = entry("code", repr((str(package), stats)), "txt")
+    kept = read(known) if listing else None
+    if kept is not None and re.fullmatch(rb"[0-9a-f]{64}", kept):
+        return kept.decode("ascii")
     digest = hashlib.sha256()
-    for path in sorted(package.rglob("*.py")):
+    for path in files:
         digest.update(path.relative_to(package).as_posix().encode())
         digest.update(path.read_bytes())
+    if listing:
+        store(known, digest.hexdigest().encode("ascii"))
     return digest.hexdigest()
 
 

@@ -36,7 +36,7 @@ from .render.graphviz import (
 )
 from .render.layout import engine
 from .spec_file import read_spec
-from .staging import Rendered, design_folder, finish_images, publish
+from .staging import Rendered, design_folder, finish_images, fonts_meanwhile, publish
 from .write import clean_stale, output_folder, temp_prefix
 
 
@@ -131,7 +131,8 @@ def _draw(design_id: str, source: str, output_dir: Path, formats: tuple[str, ...
             images = {fmt.name: scratch / fmt.path(design_id) for fmt in chosen(formats, "image")}
             batch = Batch()  # stopped on Ctrl-C
             try:
-                engine().draw(source, images, batch=batch)
+                with fonts_meanwhile(source, images):
+                    engine().draw(source, images, batch=batch)
             finally:
                 batch.stop()
             finish_images(images)

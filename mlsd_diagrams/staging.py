@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +46,16 @@ def finish_images(staged: dict[str, Path]) -> None:
     for fmt in chosen(tuple(staged), "image"):
         if fmt.rewrite:
             _rewrite(staged[fmt.name], function(fmt.rewrite))
+
+
+def fonts_meanwhile(source: str, formats: Collection[str]) -> AbstractContextManager[None]:
+    """Around `dot` drawing `source` into `formats`: the fonts an SVG's finish will embed
+    are looked up meanwhile (render/fonts.py), if an SVG is drawn."""
+    if "svg" not in formats:
+        return nullcontext()
+    from .render.fonts import looked_up_meanwhile
+
+    return looked_up_meanwhile(source)
 
 
 def _rewrite(path: Path, change: Callable[[bytes], bytes]) -> None:

@@ -4,6 +4,8 @@ code or Graphviz made, and does not load the model."""
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -157,3 +159,43 @@ def test_a_picture_drawn_without_its_search_is_not_kept(spec, tmp_path, monkeypa
     monkeypatch.setenv("MLSD_CACHE_DIR", str(tmp_path / "cache"))
     render_in_full(spec, tmp_path / "b", ("svg",))
     assert len(_entries(tmp_path)) == 1
+
+
+def _logging_wrappers(folder: Path, log: Path) -> dict[str, str]:
+    """An environment whose `fc-match` notes each start in `log`, and whose `dot`, asked
+    for an SVG, notes whether fontconfig was asked already while it was still running
+    (waiting up to 5 s for it), then draws with the real one."""
+    folder.mkdir()
+    real_dot, real_fc = shutil.which("dot"), shutil.which("fc-match")
+    asked = folder / "asked"
+    (folder / "fc-match").write_text(
+        f'#!/bin/sh\necho fc-match >> "{log}"\ntouch "{asked}"\nexec "{real_fc}" "$@"\n'
+    )
+    (folder / "dot").write_text(
+        "#!/bin/sh\n"
+        'case "$*" in *-Tsvg*)\n'
+        f'  n=0; while [ ! -e "{asked}" ] && [ $n -lt 100 ]; do sleep 0.05; n=$((n+1)); done\n'
+        f'  if [ -e "{asked}" ]; then echo "dot: drawing, fonts asked" >> "{log}"\n'
+        f'  else echo "dot: drawing alone" >> "{log}"; fi ;;\n'
+        "esac\n"
+        f'exec "{real_dot}" "$@"\n'
+    )
+    for script in folder.iterdir():
+        script.chmod(0o755)
+    return {**os.environ, "PATH": f"{folder}{os.pathsep}{os.environ['PATH']}"}
+
+
+def test_the_svg_fonts_are_looked_up_while_dot_draws(spec, tmp_path):
+    """fontconfig (`fc-match`, a process of its own) is asked for the fonts an SVG will embed
+    while `dot` draws it, not after: in a full render and in a redraw from the entry, each
+    in a new process (which knows no font yet)."""
+    log = tmp_path / "log"
+    env = _logging_wrappers(tmp_path / "bin", log)
+    cli = [sys.executable, "-m", "mlsd_diagrams", "render", str(spec), "-f", "svg,png", "-o"]
+    for out in ("full", "redrawn"):
+        (tmp_path / "bin" / "asked").unlink(missing_ok=True)
+        log.write_text("")
+        done = subprocess.run([*cli, str(tmp_path / out)], env=env, capture_output=True)
+        assert done.returncode == 0, done.stderr
+        assert log.read_text().splitlines() == ["fc-match", "dot: drawing, fonts asked"], out
+    assert _entries(tmp_path) and _svg(tmp_path / "full") == _svg(tmp_path / "redrawn")

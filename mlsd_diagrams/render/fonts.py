@@ -23,6 +23,9 @@ import io
 import os
 import re
 import subprocess
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,6 +36,7 @@ from ..errors import RenderError
 _TEXT = re.compile(r'<text\b[^>]*?\bfont-family="([^"]+)"[^>]*>([^<]*)</text>')
 _FAMILY = re.compile(r'(<text\b[^>]*?\bfont-family=")([^"]+)(")')
 _SVG_OPEN = re.compile(r"<svg\b[^>]*>")
+_FONTNAME = re.compile(r'\bfontname=(?:"((?:[^"\\]|\\.)*)"|([\w.-]+))')
 GENERIC = "sans-serif"
 # Always in a subset: printable ASCII, the circled step numbers, common typography.
 BASE = frozenset(
@@ -65,6 +69,39 @@ def embed_fonts(svg: str) -> str:
     if opening is None:
         raise RenderError("Graphviz wrote an SVG without an <svg> element")
     return f"{svg[: opening.end()]}\n<style>{style}</style>{svg[opening.end() :]}"
+
+
+@contextmanager
+def looked_up_meanwhile(source: str) -> Iterator[None]:
+    """Within it, a thread asks fontconfig for the file (and the characters) of each font
+    family the DOT `source` names, which its SVG will name, while the caller has `dot` draw
+    it: `fc-match` is a process of its own (10-15 ms, fontconfig loading its caches), asked
+    once per family and process, and was asked only once the SVG was drawn. Only a head
+    start: a family not found here is looked up (and its error raised) when the SVG is
+    finished, as before."""
+    families = {printed.replace('\\"', '"') or bare for printed, bare in _FONTNAME.findall(source)}
+    wanted = sorted(families - _LOOKED_UP)
+    if not wanted:
+        yield
+        return
+    _LOOKED_UP.update(wanted)
+    thread = threading.Thread(target=_look_up, args=(wanted,), name="mlsd-fonts", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        thread.join()
+
+
+_LOOKED_UP: set[str] = set()  # the families this process has looked up, or is looking up
+
+
+def _look_up(families: list[str]) -> None:
+    for family in families:
+        try:
+            _charset(font_file(family))
+        except Exception:  # raised again, with its message, when the SVG is finished
+            continue
 
 
 def _files_for(family: str, chars: set[str]) -> dict[str, set[str]]:
