@@ -398,8 +398,10 @@ def _relinked(
     """`tries` and `scores`, and while candidate `best` (laid out as `layout`) draws flows
     around the picture (detours) or labels nearer another edge than their own, that
     candidate with those flows drawn as connectors too, labels across a stage's border or
-    crossed by another line placed after the layout (`_across_borders`, `_crossed`), and
-    stages out of order kept in order (`_out_of_order`), in every spacing (a few rounds: a connector
+    crossed by another line placed after the layout (`_across_borders`, `_crossed`), a
+    connector's label so placed that lands on a node put back onto its arrow
+    (`_placed_on_nodes`), and stages out of order kept in order (`_out_of_order`), in every
+    spacing (a few rounds: a connector
     moves its component, which may send another flow around or another label onto a
     border). Once some candidate is clean (misses no goal), a round whose best is no better
     than the candidate it repaired is the last. While none is, the rounds go on: a round
@@ -419,6 +421,7 @@ def _relinked(
         late -= kept | row
         misleading, across = _misleading(graph, layout), _across_borders(graph, layout)
         crossed = _crossed(graph, layout)
+        back = _placed_on_nodes(graph, layout) & xlabels & links  # onto its arrow again
         # a label by the wrong edge goes onto a connector, else beside its line; one on a
         # border or crossed by another line beside its line, and if it still lands on one
         # there: a crossed label's crossing flow onto a connector, else the label's own
@@ -430,9 +433,9 @@ def _relinked(
         external = ((misleading - linked) | across) - xlabels - links
         external |= frozenset(crossed) - xlabels - linked
         same = apart == tries[best].kept_apart and row == tries[best].in_a_row
-        if not around and not external and not late and same:
+        if not around and not external and not late and not back and same:
             break
-        links, xlabels, kept = links | around, xlabels | external, kept | late
+        links, xlabels, kept = links | around, (xlabels | external) - back, kept | late
         spacings = WHOLE_SPACINGS if whole else _view_spacings(tries[best])
         again = [
             replace(
@@ -624,6 +627,15 @@ def _crossing_linked(
         movable = _linkable(graph, lines - links - {label})
         linked |= movable or _linkable(graph, frozenset({label}) - links)
     return frozenset(linked)
+
+
+def _placed_on_nodes(graph: Graph, layout: Layout) -> frozenset[int]:
+    """The flows (indices) whose label `check` finds on a node. A label placed after the
+    layout (an `xlabel`) on a connector's short arrow may land on the connector itself
+    (harmful-content-detection: 'reactions and history'); dot printing it as the arrow's own
+    label keeps room for it."""
+    ends = {(edge.source, edge.target) for edge, _ in legibility.labels_on_nodes(layout)}
+    return frozenset(i for pair in ends for i in _flows(graph, pair))
 
 
 def _on_stage_titles(layout: Layout) -> set[tuple[str, str]]:

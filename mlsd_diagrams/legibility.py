@@ -133,6 +133,18 @@ def label_collisions(layout: Layout) -> Finding:
     return Finding(len(found), found[0] if found else None)
 
 
+def labels_on_nodes(layout: Layout) -> list[tuple[PlacedEdge, str]]:
+    """Each edge whose label overlaps a node, with that node's id (as `label_collisions`
+    counts them)."""
+    return [
+        (edge, node.id)
+        for edge in layout.edges
+        if (box := union(text_box(t) for t in edge.texts)) is not None
+        for node in layout.nodes
+        if overlap(box, node.box)
+    ]
+
+
 def lines_through_labels(layout: Layout) -> list[tuple[PlacedEdge, PlacedEdge]]:
     """Each edge label with another edge whose line runs through its words: into one of its
     text lines by TOUCH or more (a line grazing the words, or crossing the blank beside a

@@ -16,7 +16,15 @@ from mlsd_diagrams.check import measure
 from mlsd_diagrams.graph import Cluster, Edge, Graph, Node
 from mlsd_diagrams.render import dot
 from mlsd_diagrams.render.dot import ROW_PREFIX, Options, link_ids, to_dot
-from mlsd_diagrams.render.layout import Box, Layout, PlacedCluster, PlacedEdge, Text, lay_out_many
+from mlsd_diagrams.render.layout import (
+    Box,
+    Layout,
+    PlacedCluster,
+    PlacedEdge,
+    PlacedNode,
+    Text,
+    lay_out_many,
+)
 
 
 def stage(name: str, x: float, y: float, width: float = 100, height: float = 80) -> PlacedCluster:
@@ -456,3 +464,32 @@ def test_rows_kept_through_points_are_recalled_from_the_cache():
     stored = arrange._changes(options, chosen)
     assert json.loads(stored)["row_points"] is True
     assert arrange._recall(small, options, True, stored) == chosen
+
+
+# --- a connector's label placed after the layout, landed on a node ---
+
+
+def test_a_label_on_a_node_names_its_flow_and_one_beside_the_node_does_not():
+    small = graph()  # flow 0 events -> trainer "logs", drawn as connectors: events -> to-node
+    to_id = link_ids(0)[0]
+    connector = PlacedNode(to_id, Box(180, 90, 60, 30), ())
+    on = replace(layout([], [labelled("events", to_id, "logs", 200, 100)]), nodes=(connector,))
+    off = replace(layout([], [labelled("events", to_id, "logs", 100, 100)]), nodes=(connector,))
+    assert arrange._placed_on_nodes(small, on) == {0}
+    assert arrange._placed_on_nodes(small, off) == frozenset()
+
+
+def test_a_connectors_label_placed_after_the_layout_on_a_node_goes_back_onto_its_arrow(
+    monkeypatch,
+):
+    small = graph()
+    for finder in ("_misleading", "_across_borders", "_detouring"):
+        monkeypatch.setattr(arrange, finder, lambda *_: frozenset())
+    monkeypatch.setattr(arrange, "_crossed", lambda *_: {})
+    monkeypatch.setattr(arrange, "_out_of_order", lambda _: frozenset())
+    monkeypatch.setattr(arrange, "_placed_on_nodes", lambda *_: frozenset({0, 1}))
+    placed = frozenset({0, 1})  # both placed after the layout; only flow 0 a connector
+    tries = [replace(arrange._tries(small, Options(), True)[0], links={0}, xlabels=placed)]
+    drawn = lay_out_many([to_dot(small, tries[0])], 1)[0]
+    again, _ = arrange._relinked(small, tries, drawn, 0, [100.0], True)
+    assert len(again) > 1 and again[1].xlabels == {1} and again[1].links == {0}

@@ -344,9 +344,8 @@ NOT_YET: dict[str, str] = {
     "content-moderation": "24 components: labels 8.3 px and a 19% blank block in the overview; "
     "in the serving view a label crossed by a line",
     "event-recommendation": "an 18% blank block",
-    "harmful-content-detection": "a label on a connector",
     "llm-agent": "24 components: labels 9.8 px and a 17% blank block in the overview",
-    "personalized-news-feed": "serving above client (3 pairs of stages out of order)",
+    "personalized-news-feed": "training above features",
     "rag-document-qa": "26 components: 2 labels on borders, 2.23:1, a 19% blank block",
     "video-recommendation": "a stub's label on a border in the serving view",
 }
