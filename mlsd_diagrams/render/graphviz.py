@@ -189,6 +189,25 @@ def time_budget(seconds: float) -> Iterator[None]:
         _BUDGET.reset(token)
 
 
+# Whether a `dot` run Graphviz stops on is tried again down the ladder (ladder.py): yes,
+# but for the candidates of a layout search (`first_try_only`).
+_LADDER: ContextVar[bool] = ContextVar("dot_ladder", default=True)
+
+
+@contextmanager
+def first_try_only() -> Iterator[None]:
+    """Every `dot` run started in this context that Graphviz stops on fails at once: no
+    fallback layout is tried and no warning is said. A candidate of the layout search
+    (render/layout.py `lay_out_many`) that Graphviz cannot lay out is simply no candidate,
+    never drawn: its fallbacks would cost up to one `dot` run each, and their warning would
+    tell the user of a picture nobody sees. The picture drawn keeps its ladder."""
+    token = _LADDER.set(False)
+    try:
+        yield
+    finally:
+        _LADDER.reset(token)
+
+
 def run_dot(
     source: str,
     outputs: dict[str, Path],
@@ -218,7 +237,8 @@ def run_dot(
             _report_changes(done, source)
         return done.stdout
     first = done
-    for fallback in FALLBACKS if is_layout_bug(first) else ():
+    ladder = _LADDER.get() and is_layout_bug(first)
+    for fallback in FALLBACKS if ladder else ():
         done = _run(command, fallback.apply(source).encode("utf-8"), budget, "`dot`", batch)
         if done.returncode == 0:
             log.warning(
@@ -229,7 +249,7 @@ def run_dot(
             )
             return done.stdout
     message = _failure(first, "`dot`")
-    if is_layout_bug(first):
+    if ladder:
         message += f" (and with each of {len(FALLBACKS)} fallback layouts: split the design)"
     raise GraphvizFailedError(message)
 

@@ -26,7 +26,7 @@ from typing import Protocol
 
 from .. import catalog
 from ..errors import GraphvizFailedError
-from .graphviz import Batch, run_dot
+from .graphviz import Batch, first_try_only, run_dot
 
 Point = tuple[float, float]
 
@@ -186,18 +186,21 @@ def lay_out(source: str) -> Layout:
 
 
 def lay_out_many(sources: list[str], workers: int = 1) -> list[Layout | None]:
-    """Each source laid out, `workers` at a time; None for a source the engine fails on (dot:
-    even after its retries). (One `dot` process cannot lay out several of our graphs:
-    Graphviz 2.43 crashes on the second one that has images.)"""
-    if workers <= 1 or len(sources) <= 1:
-        return [_lay_out_or_none(source) for source in sources]
-    pool = ThreadPoolExecutor(min(workers, len(sources)))
-    try:
-        # each in a copy of this context: its engine and time budget hold there too
-        runs = [pool.submit(copy_context().run, _lay_out_or_none, source) for source in sources]
-        return [run.result() for run in runs]
-    finally:  # at once on Ctrl-C: the layouts not started never start (those under way end)
-        pool.shutdown(wait=True, cancel_futures=True)
+    """Each source laid out, `workers` at a time (the candidates of a layout search); None
+    for a source the engine fails on: dot's first try only, with no fallback layout and no
+    warning (graphviz.first_try_only). (One `dot` process cannot lay out several of our
+    graphs: Graphviz 2.43 crashes on the second one that has images.)"""
+    with first_try_only():
+        if workers <= 1 or len(sources) <= 1:
+            return [_lay_out_or_none(source) for source in sources]
+        pool = ThreadPoolExecutor(min(workers, len(sources)))
+        try:
+            # each in a copy of this context: its engine, time budget and first try only
+            # hold there too
+            runs = [pool.submit(copy_context().run, _lay_out_or_none, source) for source in sources]
+            return [run.result() for run in runs]
+        finally:  # at once on Ctrl-C: the layouts not started never start (those under way end)
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _lay_out_or_none(source: str) -> Layout | None:
