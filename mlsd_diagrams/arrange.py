@@ -401,9 +401,8 @@ def _relinked(
     crossed by another line placed after the layout (`_across_borders`, `_crossed`), a
     connector's label so placed that lands on a node put back onto its arrow
     (`_placed_on_nodes`), and stages out of order kept in order (`_out_of_order`), in every
-    spacing (a few rounds: a connector
-    moves its component, which may send another flow around or another label onto a
-    border). Once some candidate is clean (misses no goal), a round whose best is no better
+    spacing (a few rounds: a connector moves its component, which may send another flow
+    around or another label onto a border). Once some candidate is clean (misses no goal), a round whose best is no better
     than the candidate it repaired is the last. While none is, the rounds go on: a round
     often makes the picture worse before the next makes it clean (visual-search: 129, 56,
     56, then 6; stopping at the first round no better cost 12 of the 86 pictures, three of
