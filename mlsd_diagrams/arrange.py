@@ -402,12 +402,13 @@ def _relinked(
     connector's label so placed that lands on a node put back onto its arrow
     (`_placed_on_nodes`), and stages out of order kept in order (`_out_of_order`), in every
     spacing (a few rounds: a connector moves its component, which may send another flow
-    around or another label onto a border). Once some candidate is clean (misses no goal), a round whose best is no better
-    than the candidate it repaired is the last. While none is, the rounds go on: a round
-    often makes the picture worse before the next makes it clean (visual-search: 129, 56,
-    56, then 6; stopping at the first round no better cost 12 of the 86 pictures, three of
-    them from passing to failing). With `rows`, a stage stacked on an earlier one (on a row
-    above it) is drawn wholly right of it instead (`_unstacked`)."""
+    around or another label onto a border). Once some candidate is clean (misses no goal),
+    a round whose best is no better than the candidate it repaired is the last. While none
+    is, the rounds go on: a round often makes the picture worse before the next makes it
+    clean (visual-search: 129, 56, 56, then 6; stopping at the first round no better cost
+    12 of the 86 pictures, three of them from passing to failing). With `rows`, a stage
+    stacked on an earlier one (on a row above it) is drawn wholly right of it instead
+    (`_unstacked`)."""
     tries, scores = list(tries), list(scores)
     for _ in range(RELINK_ROUNDS):
         if layout is None:
