@@ -333,6 +333,39 @@ def test_a_worker_whose_interrupt_was_swallowed_still_stops(tmp_path: Path):
     assert done.returncode == 130
 
 
+FORKED = """
+import os
+from mlsd_diagrams import portfolio
+from mlsd_diagrams.render import graphviz
+
+fired = []
+
+def interrupted():  # Ctrl-C handled while `dot` is being forked: its interrupt is only printed
+    if not fired:
+        fired.append(True)
+        portfolio._busy = True
+        portfolio._worker_terminated(2, None)
+
+os.register_at_fork(after_in_parent=interrupted)
+try:
+    process = graphviz.Batch().start(["sleep", "300"])
+    print("a dot left running", process.poll(), flush=True)
+except graphviz.GraphvizFailedError:
+    print("the dot was stopped", flush=True)
+"""
+
+
+def test_a_dot_started_as_the_interrupt_lands_is_stopped(tmp_path: Path):
+    """Ctrl-C handled while a worker forks `dot`: the KeyboardInterrupt is swallowed and the
+    new `dot`, forked after the signal reached the group, never got it. It must be killed, not
+    waited on (a build hung 30 s on such a `dot` in CI)."""
+    done = subprocess.run(
+        [sys.executable, "-c", FORKED], capture_output=True, text=True, timeout=60
+    )
+    assert "KeyboardInterrupt" in done.stderr, "the interrupt landed inside the fork"
+    assert done.stdout == "the dot was stopped\n"
+
+
 def descendants(pid: int) -> list[int]:
     """The processes `pid` started, and theirs, all the way down."""
     done = subprocess.run(["ps", "-e", "-o", "pid=,ppid="], capture_output=True, text=True)

@@ -123,13 +123,19 @@ def timeout_seconds(environ: Mapping[str, str] = os.environ) -> float:
 
 
 _PROCESS_STOPPED = threading.Event()  # set once this process is told to stop (a build's worker)
+# Every `dot` this process runs, in any batch. Read and written without a lock: stop_process
+# runs in a signal handler, which may interrupt a thread holding any lock of ours.
+_RUNNING: set[subprocess.Popen[bytes]] = set()
 
 
 def stop_process() -> None:
-    """No `dot` starts in this process any more: a build's worker was told to stop, and
-    the interrupt it raised may have been swallowed (one that lands inside a finalizer is
-    only printed), so its design must not draw on."""
+    """No `dot` starts in this process any more, and every one running is killed: a build's
+    worker was told to stop, and the interrupt it raised may have been swallowed (one that
+    lands inside a finalizer, or while `dot` is forked, is only printed), so its design must
+    not draw on, nor wait for a `dot` the signal never reached (one forked just after it)."""
     _PROCESS_STOPPED.set()
+    for process in list(_RUNNING):
+        process.kill()
 
 
 class Batch:
@@ -155,11 +161,21 @@ class Batch:
                 preexec_fn=_limit_resources,
             )
             self._live.add(process)
+            _RUNNING.add(process)
+            if _PROCESS_STOPPED.is_set():  # told to stop while it was forked
+                self._forget(process)
+                process.kill()
+                process.communicate()  # reaped, its pipes closed
+                raise GraphvizFailedError("Graphviz `dot` was stopped: the render stopped")
             return process
 
     def done(self, process: subprocess.Popen[bytes]) -> None:
         with self._lock:
-            self._live.discard(process)
+            self._forget(process)
+
+    def _forget(self, process: subprocess.Popen[bytes]) -> None:
+        self._live.discard(process)
+        _RUNNING.discard(process)
 
     def stop(self) -> None:
         with self._lock:
