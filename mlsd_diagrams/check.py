@@ -56,7 +56,7 @@ class Figures:
     nodes: int
     """Components drawn (stubs and legend entries left out)."""
     edges: int
-    """Flows drawn between those components."""
+    """Flows drawn between those components, and to a view's stubs."""
     crossings: int
     """Spots where two of those flows cross."""
     most_crossed: str | None
@@ -187,11 +187,11 @@ def check_layout(
 
 def measure(layout: Layout) -> Figures:
     """The readability figures of a layout."""
-    nodes = {node.id: node.box for node in layout.nodes if not _is_scaffolding(node.id)}
+    nodes = {node.id: node.box for node in layout.nodes}
     edges = [e for e in layout.edges if e.points and e.source in nodes and e.target in nodes]
-    components = [node_id for node_id in nodes if not node_id.startswith(CONNECTOR)]
-    crossings = find_crossings(edges, nodes)
-    label = _smallest_label(layout, nodes, edges)
+    components = [n for n in nodes if not n.startswith(CONNECTOR) and not _is_scaffolding(n)]
+    crossings = find_crossings(edges, nodes)  # a view's flows to its stubs cross too
+    label = _smallest_label(layout, set(components) | _connectors(nodes), edges)
     problems = {
         "label_collisions": legibility.label_collisions(layout),
         "misplaced_labels": legibility.misplaced_labels(layout),
@@ -216,6 +216,10 @@ def measure(layout: Layout) -> Figures:
         empty_area=legibility.empty_area(layout),
         first_problem={k: v.first for k, v in problems.items() if v.first} or None,
     )
+
+
+def _connectors(nodes: Iterable[str]) -> set[str]:
+    return {node_id for node_id in nodes if node_id.startswith(CONNECTOR)}
 
 
 def _is_scaffolding(node_id: str) -> bool:
@@ -243,8 +247,9 @@ def label_px(size_pt: float, scale: float) -> float:
 
 
 def _smallest_label(
-    layout: Layout, nodes: dict[str, Box], edges: Sequence[PlacedEdge]
+    layout: Layout, nodes: set[str], edges: Sequence[PlacedEdge]
 ) -> tuple[float, str] | None:
+    """The smallest text of `nodes` (a stub's small name is meant small) and of `edges`."""
     labels = [(t, node.id) for node in layout.nodes if node.id in nodes for t in node.texts]
     labels += [(t, _edge_name(e)) for e in edges for t in e.texts]
     if not labels:

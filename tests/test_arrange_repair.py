@@ -13,7 +13,7 @@ import pytest
 
 from mlsd_diagrams import arrange
 from mlsd_diagrams.check import measure
-from mlsd_diagrams.graph import Cluster, Edge, Graph, Node
+from mlsd_diagrams.graph import Cluster, Edge, Graph, Node, Stub
 from mlsd_diagrams.render import dot
 from mlsd_diagrams.render.dot import ROW_PREFIX, Options, link_ids, to_dot
 from mlsd_diagrams.render.layout import (
@@ -493,3 +493,65 @@ def test_a_connectors_label_placed_after_the_layout_on_a_node_goes_back_onto_its
     drawn = lay_out_many([to_dot(small, tries[0])], 1)[0]
     again, _ = arrange._relinked(small, tries, drawn, 0, [100.0], True)
     assert len(again) > 1 and again[1].xlabels == {1} and again[1].links == {0}
+
+
+# --- a view's stubs drawn inside the stage of what they feed ---
+
+
+def view() -> Graph:
+    """A serving view: the store feeds the ranker, the app asks the API; the registry feeds
+    both the ranker and the app (two stages: no stage to draw it in)."""
+    nodes = (
+        Node("app", "App", "client", "client", None),
+        Node("api", "API", "prediction-service", "serving", None),
+        Node("ranker", "Ranker", "ranking", "serving", None),
+    )
+    clusters = (
+        Cluster("client", "Client", ("app",)),
+        Cluster("serving", "Serving", ("api", "ranker")),
+    )
+    stubs = (
+        Stub("_stub_store", "Feature store", "features"),
+        Stub("_stub_registry", "Model registry", "training"),
+    )
+    edges = (
+        Edge("app", "api", "request", "request", 1),
+        Edge("api", "ranker", "candidates", "request", 2),
+        Edge("_stub_store", "ranker", "features", "request", None),
+        Edge("_stub_registry", "ranker", "model", "batch", None),
+        Edge("_stub_registry", "app", "config", "batch", None),
+    )
+    return Graph("v", "V", clusters, nodes, edges, stubs)
+
+
+def cluster_body(source: str, stage: str) -> str:
+    start = source.index(f"subgraph cluster_{stage} {{")
+    return source[start : source.index("}", start)]
+
+
+def test_a_stub_whose_flows_all_end_in_one_stage_is_drawn_inside_it_when_asked():
+    assert dot.stub_homes(view()) == {"_stub_store": "serving"}
+    outside, inside = to_dot(view()), to_dot(view(), Options(stubs_inside=True))
+    assert "_stub_store" not in cluster_body(outside, "serving")
+    assert "_stub_store [label" in cluster_body(inside, "serving")
+    assert "_stub_registry" not in cluster_body(inside, "serving") + cluster_body(inside, "client")
+    assert inside.count("_stub_store [label") == inside.count("_stub_registry [label") == 1
+
+
+def test_a_view_with_stubs_is_tried_with_them_inside_too_and_recalled_so():
+    tries = arrange._tries(view(), Options(), False)
+    assert {each.stubs_inside for each in tries} == {False, True}
+    assert len(tries) == 2 * len([each for each in tries if not each.stubs_inside])
+    assert not any(each.stubs_inside for each in arrange._tries(graph(), Options(), False))
+    chosen = next(each for each in tries if each.stubs_inside)
+    stored = arrange._changes(Options(), chosen)
+    assert arrange._recall(view(), Options(), False, stored) == chosen
+
+
+def test_a_stub_drawn_inside_its_stage_is_laid_out_within_it():
+    [drawn] = lay_out_many([to_dot(view(), Options(stubs_inside=True))], 1)
+    assert drawn is not None
+    serving = next(c.box for c in drawn.clusters if c.name == "cluster_serving")
+    stub = next(n.box for n in drawn.nodes if n.id == "_stub_store")
+    assert serving.x <= stub.x and stub.x + stub.width <= serving.x + serving.width
+    assert serving.y <= stub.y and stub.y + stub.height <= serving.y + serving.height

@@ -23,7 +23,7 @@ import diagrams
 import graphviz
 
 from .. import catalog
-from ..graph import Cluster, Edge, Graph, Node
+from ..graph import Cluster, Edge, Graph, Node, Stub
 from ..model import FlowKind
 from ..stages import OFFLINE, ONLINE, TITLES, Stage, zone
 from . import style
@@ -60,6 +60,9 @@ class Options:
     in_a_row: frozenset[tuple[str, str]] = frozenset()
     row_points: bool = False  # every row of in_a_row kept through a point (`_keep_in_a_row`)
     online_first: bool = False  # the online stages listed (so placed) before the offline ones
+    # a view's stubs drawn inside the stage of the components they feed or are fed by (as a
+    # connector is), where those are all in one stage; else outside every stage
+    stubs_inside: bool = False
     spacing: str = ""  # between ranks and nodes: a name in style.SPACINGS ("": the theme's)
     key_rows: int = style.KEY_ROWS  # the key's rows at most (more: a narrower, taller key)
 
@@ -81,8 +84,10 @@ def to_dot(graph: Graph, options: Options = Options()) -> str:
             clusters = tuple(sorted(clusters, key=lambda c: zone(c.stage) == "offline"))
         for cluster in clusters:
             _add_cluster(graph, cluster, options)
+        homes = stub_homes(graph) if options.stubs_inside else {}
         for stub in graph.stubs:
-            _add_stub(diagram, stub.id, stub.label, stub.stage, options.theme)
+            if stub.id not in homes:
+                _add_stub(diagram.dot, stub, options.theme)
         stages = {node.id: node.stage for node in graph.nodes}
         stages |= {stub.id: stub.stage for stub in graph.stubs}
         stubs = {stub.id for stub in graph.stubs}
@@ -306,6 +311,11 @@ def _add_cluster(graph: Graph, cluster: Cluster, options: Options) -> None:
         for node_id in cluster.node_ids:
             _add_node(nodes[node_id], theme, hidden)
         _add_link_nodes(group, graph, cluster, options)
+        if options.stubs_inside:
+            homes = stub_homes(graph)
+            for stub in graph.stubs:
+                if homes.get(stub.id) == cluster.stage:
+                    _add_stub(group.dot, stub, theme)
 
 
 def _add_node(node: Node, theme: style.Theme, hidden: bool) -> None:
@@ -398,13 +408,26 @@ def _add_link(
     _add_edge(diagram, into, options, constraint=True, hidden=hidden)
 
 
-def _add_stub(
-    diagram: diagrams.Diagram, stub_id: str, label: str, stage: str, theme: style.Theme
-) -> None:
+def stub_homes(graph: Graph) -> dict[str, str]:
+    """The stage each stub of a view may be drawn in (`Options.stubs_inside`): the one stage
+    of the components at the other end of its flows, for the stubs whose flows all end in
+    one stage."""
+    stages = {node.id: node.stage for node in graph.nodes}
+    ends: dict[str, set[str]] = {stub.id: set() for stub in graph.stubs}
+    for edge in graph.edges:
+        for stub, other in ((edge.source, edge.target), (edge.target, edge.source)):
+            if stub in ends and other in stages:
+                ends[stub].add(stages[other])
+    return {stub: next(iter(found)) for stub, found in ends.items() if len(found) == 1}
+
+
+def _add_stub(dot: graphviz.Digraph, stub: Stub, theme: style.Theme) -> None:
     """A component outside the view: a small dashed box with its name and stage."""
-    text = "\\n".join([_wrapped(label, style.LABEL_WRAP), _text(f"({TITLES[Stage(stage)]})")])
-    diagram.dot.node(
-        stub_id,
+    text = "\\n".join(
+        [_wrapped(stub.label, style.LABEL_WRAP), _text(f"({TITLES[Stage(stub.stage)]})")]
+    )
+    dot.node(
+        stub.id,
         label=graphviz.nohtml(text),
         shape="box",
         style="rounded,dashed",
