@@ -61,7 +61,15 @@ from .errors import (
     MlsdError,
 )
 from .graph import STAGE_ORDER, Graph
-from .render.dot import ZONES_CAPTION, Options, link_ids, shapes_layout, stub_homes, to_dot
+from .render.dot import (
+    ZONES_CAPTION,
+    Options,
+    link_ids,
+    shapes_layout,
+    stub_homes,
+    stub_of,
+    to_dot,
+)
 from .render.graphviz import cores, dot_version, find_dot
 from .render.layout import Layout, engine, lay_out_many
 
@@ -561,7 +569,9 @@ def _stacked(layout: Layout, pairs: frozenset[tuple[str, str]]) -> frozenset[tup
 
 def _misleading(graph: Graph, layout: Layout) -> frozenset[int]:
     """The flows (indices) whose label `check` finds nearer another edge than their own."""
-    ends = {(edge.source, edge.target) for edge, *_ in legibility.misplaced(layout)}
+    ends = {
+        (stub_of(edge.source), stub_of(edge.target)) for edge, *_ in legibility.misplaced(layout)
+    }
     return frozenset(i for i, flow in enumerate(graph.edges) if (flow.source, flow.target) in ends)
 
 
@@ -593,8 +603,9 @@ def _across_borders(graph: Graph, layout: Layout) -> frozenset[int]:
 
 
 def _flows(graph: Graph, ends: tuple[str, str]) -> frozenset[int]:
-    """The flows (indices) drawn as the edge with these ends: the flow itself, or either
-    arrow of it drawn as connectors."""
+    """The flows (indices) drawn as the edge with these ends: the flow itself (to a stub or
+    its copy, `split_stubs`), or either arrow of it drawn as connectors."""
+    ends = (stub_of(ends[0]), stub_of(ends[1]))
     return frozenset(
         i
         for i, flow in enumerate(graph.edges)

@@ -529,13 +529,34 @@ def cluster_body(source: str, stage: str) -> str:
     return source[start : source.index("}", start)]
 
 
-def test_a_stub_whose_flows_all_end_in_one_stage_is_drawn_inside_it_when_asked():
+def test_a_stub_is_drawn_inside_the_stage_its_flows_end_in_when_asked():
     assert dot.stub_homes(view()) == {"_stub_store": "serving"}
     outside, inside = to_dot(view()), to_dot(view(), Options(stubs_inside=True))
     assert "_stub_store" not in cluster_body(outside, "serving")
     assert "_stub_store [label" in cluster_body(inside, "serving")
-    assert "_stub_registry" not in cluster_body(inside, "serving") + cluster_body(inside, "client")
-    assert inside.count("_stub_store [label") == inside.count("_stub_registry [label") == 1
+    assert inside.count("_stub_store [label") == 1
+
+
+def test_a_stub_whose_flows_end_in_two_stages_is_drawn_in_each_when_inside():
+    split = dot.split_stubs(view())
+    copy = "_stub_registry" + dot.COPY_MARK + "serving"
+    assert [stub.id for stub in split.stubs] == ["_stub_store", "_stub_registry", copy]
+    assert [(e.source, e.target) for e in split.edges[3:]] == [
+        (copy, "ranker"),
+        ("_stub_registry", "app"),
+    ]
+    assert dot.stub_homes(split) == {
+        "_stub_store": "serving",
+        "_stub_registry": "client",
+        copy: "serving",
+    }
+    inside = to_dot(view(), Options(stubs_inside=True))
+    assert "_stub_registry [label" in cluster_body(inside, "client")
+    assert f"{copy} [label" in cluster_body(inside, "serving")  # a plain DOT id
+    assert "_stub_registry" not in cluster_body(to_dot(view()), "client")
+    # the repairs read the copy's flow as the stub's
+    assert arrange._flows(view(), (copy, "ranker")) == frozenset({3})
+    assert dot.stub_of(copy) == "_stub_registry" and dot.stub_of("ranker") == "ranker"
 
 
 def test_a_view_with_stubs_is_tried_with_them_inside_too_and_recalled_so():

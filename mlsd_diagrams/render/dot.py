@@ -23,7 +23,7 @@ import diagrams
 import graphviz
 
 from .. import catalog
-from ..graph import Cluster, Edge, Graph, Node, Stub
+from ..graph import STUB_PREFIX, Cluster, Edge, Graph, Node, Stub
 from ..model import FlowKind
 from ..stages import OFFLINE, ONLINE, TITLES, Stage, zone
 from . import style
@@ -78,6 +78,8 @@ def link_ids(index: int) -> tuple[str, str]:
 
 def to_dot(graph: Graph, options: Options = Options()) -> str:
     """The DOT source of a graph; byte-identical for the same graph on any machine."""
+    if options.stubs_inside:
+        graph = split_stubs(graph)
     with _building(graph, options) as diagram:
         clusters = graph.clusters
         if options.online_first:
@@ -408,17 +410,65 @@ def _add_link(
     _add_edge(diagram, into, options, constraint=True, hidden=hidden)
 
 
+# a stub's copy in a stage after the first its flows end in: `split_stubs`. Spec ids are
+# lower case, so no stub of a spec's component is ever named so.
+COPY_MARK = "_IN_"
+
+
 def stub_homes(graph: Graph) -> dict[str, str]:
-    """The stage each stub of a view may be drawn in (`Options.stubs_inside`): the one stage
-    of the components at the other end of its flows, for the stubs whose flows all end in
-    one stage."""
+    """The stage each stub of a view is drawn in with `Options.stubs_inside`, once split
+    (`split_stubs`): the one stage of the components at the other end of its flows."""
+    return {stub: found[0] for stub, found in _stub_stages(graph).items() if len(found) == 1}
+
+
+def split_stubs(graph: Graph) -> Graph:
+    """`graph` with each stub whose flows end in several stages drawn once in each (as a
+    flow drawn as connectors gets one at each end): the copy in any stage after the first is
+    named `stub.id + COPY_MARK + stage`, and its flows end at it. llm-agent's serving view:
+    the trace store, written by the app and by the orchestrator, drew one line across the
+    serving stage to the other."""
+    found = _stub_stages(graph)
+    if all(len(places) < 2 for places in found.values()):
+        return graph
     stages = {node.id: node.stage for node in graph.nodes}
+
+    def end(node_id: str, other: str) -> str:
+        places = found.get(node_id, [])
+        if len(places) < 2 or stages.get(other, places[0]) == places[0]:
+            return node_id
+        return f"{node_id}{COPY_MARK}{stages[other]}"
+
+    edges = tuple(
+        replace(edge, source=end(edge.source, edge.target), target=end(edge.target, edge.source))
+        for edge in graph.edges
+    )
+    stubs = tuple(
+        copy
+        for stub in graph.stubs
+        for copy in (
+            stub,
+            *(replace(stub, id=f"{stub.id}{COPY_MARK}{place}") for place in found[stub.id][1:]),
+        )
+    )
+    return replace(graph, edges=edges, stubs=stubs)
+
+
+def stub_of(node_id: str) -> str:
+    """The stub a node of the drawing is, or a copy of (`split_stubs`); else the node."""
+    return node_id.split(COPY_MARK)[0] if node_id.startswith(STUB_PREFIX) else node_id
+
+
+def _stub_stages(graph: Graph) -> dict[str, list[str]]:
+    """The stages of the components at the other ends of each stub's flows, in the order
+    the stages are drawn."""
+    stages = {node.id: node.stage for node in graph.nodes}
+    order = [cluster.stage for cluster in graph.clusters]
     ends: dict[str, set[str]] = {stub.id: set() for stub in graph.stubs}
     for edge in graph.edges:
         for stub, other in ((edge.source, edge.target), (edge.target, edge.source)):
             if stub in ends and other in stages:
                 ends[stub].add(stages[other])
-    return {stub: next(iter(found)) for stub, found in ends.items() if len(found) == 1}
+    return {stub: sorted(found, key=order.index) for stub, found in ends.items()}
 
 
 def _add_stub(dot: graphviz.Digraph, stub: Stub, theme: style.Theme) -> None:
