@@ -14,24 +14,25 @@ row listed first) that only the flows within each row rank; each with or without
 edges that keep a later stage from ending left of an earlier one; a picture of the whole
 design also with compact and tight spacing (larger labels once fitted), a view also with
 loose spacing (a stub's label away from its neighbours' edges), and with its stubs inside
-the stage they feed or are fed by (`Options.stubs_inside`; video-recommendation's serving
-view: stubs below the stage sent their lines up through it, a label on its border). Views (a
-few components each) skip the rows. While the best draws a flow around the picture or a
-label by the wrong edge, that flow is drawn as connectors too; a label dot printed across a
-stage's border or over its title is placed after the layout instead; a stage drawn left of
-an earlier one gets an invisible edge from it, for that pair only (`_relinked`;
-personalized-news-feed), and where that leaves it out of order, one that draws it wholly
-right of the earlier stage (youtube-video-search: training on top of features); where the
-best candidate still draws a stage on a row above an earlier one, a stack, it is repaired
-once more with such stages drawn as a row (`_unstacked`). A label another flow's line runs
-through is placed after the layout too, and if still crossed, the crossing flow (else its
-own) is drawn as connectors when it joins two stages (people-you-may-know, visual-search).
-So is the best of the runner-up shape (other connectors or placement): a repair that moves a
-component can spoil the best, where the runner-up comes out clean (youtube-video-search,
-map-change-detection); a candidate with nothing to repair leaves its place to the next
-(patient-triage). The best few pictures of the whole design too wide for the aspect goal are
-tried with a taller key, and the best few are measured once more as the offline-vs-online
-highlight (a caption line taller), which must read as well.
+the stage they feed or are fed by, once in each (`Options.stubs_inside`;
+video-recommendation's serving view: stubs below the stage sent their lines up through it, a
+label on its border). Views (a few components each) skip the rows. While the best draws a
+flow around the picture or a label by the wrong edge, that flow is drawn as connectors too;
+a label dot printed across a stage's border or over its title is placed after the layout
+instead; a stage drawn left of an earlier one gets an invisible edge from it, for that pair
+only (`_relinked`; personalized-news-feed), and where that leaves it out of order, one that
+draws it wholly right of the earlier stage (youtube-video-search: training on top of
+features); where the best candidate still draws a stage on a row above an earlier one, a
+stack, it is repaired once more with such stages drawn as a row (`_unstacked`). A label
+another flow's line runs through is placed after the layout too, and if still crossed, the
+crossing flow (else its own) is drawn as connectors when it joins two stages
+(people-you-may-know, visual-search). So is the best of the runner-up shape (other
+connectors or placement): a repair that moves a component can spoil the best, where the
+runner-up comes out clean (youtube-video-search, map-change-detection); a candidate with
+nothing to repair leaves its place to the next (patient-triage). The best few pictures of
+the whole design too wide for the aspect goal are tried with a taller key, and the best few
+are measured once more as the offline-vs-online highlight (a caption line taller), which
+must read as well.
 
 A layout costs one `dot -Tjson` call (~15 ms, one per core at a time) plus measuring; only
 the winner is drawn.
