@@ -353,7 +353,7 @@ NOT_YET: dict[str, str] = {
     "content-moderation": "24 components: labels 8.3 px and a 19% blank block",
     "event-recommendation": "an 18% blank block",
     "llm-agent": "24 components: labels 9.8 px and a 17% blank block in the overview; "
-    "6 crossings in the serving view, 4 of them on flows to its stubs",
+    "labels 11.3 px in the serving view (16 components)",
     "personalized-news-feed": "training above features",
     "rag-document-qa": "26 components: 2 labels on borders, 2.23:1, a 19% blank block",
 }
