@@ -305,6 +305,7 @@ class Context:
     design: Path
     graph: Graph
     before: Path | None = None  # a checkout of an earlier version, to compare builds with
+    before_python: str | None = None  # a wheel of `before` installed: its Python (sections 1, 2)
 
 
 def rounds(ctx: Context) -> str:
@@ -330,7 +331,8 @@ def section_render(ctx: Context) -> None:
         Contender(UNCHANGED + " png,svg", [mlsd]),
         Contender("diagrams script: png svg", [script], cwd=work / "script" / gid),
     ]
-    t = measure(contenders, ctx.rounds)
+    earlier = earlier_unchanged(ctx, "png,svg", work / "before")
+    t = measure(contenders + earlier, ctx.rounds)
     ref, me, seen, same, other = (c.name for c in contenders)
     faster = t.ratio(other, me)
     pngs = {"dot": work / "dot" / f"{gid}.png"}
@@ -343,12 +345,37 @@ def section_render(ctx: Context) -> None:
             row(t, seen, ref, "≤ 1.3× dot", t.ratio(seen, ref) <= 1.3),
             row(t, same, ref, "≤ 1.3× dot", t.ratio(same, ref) <= 1.3),
             row(t, other, ref, f"slower than mlsd ({faster:.2f}×)", faster > 1.0),
+            *(row(t, c.name, ref, "≤ 1.3× dot", t.ratio(c.name, ref) <= 1.3) for c in earlier),
         ],
         [
             "PNG size: " + ", ".join(f"{name} {png_size(path)}" for name, path in pngs.items()),
+            *earlier_notes(t, same, earlier),
             CACHE_NOTE,
         ],
     )
+
+
+def earlier_unchanged(ctx: Context, formats: str, out: Path) -> list[Contender]:
+    """With --before: the same render of an unchanged spec by the earlier version's code (a
+    wheel of it, run as this one's is), to time the two side by side; else nothing. Its cache
+    is a folder of its own, which the other contenders' set-up never empties: its spec stays
+    unchanged (its warm-up round compiles it)."""
+    if ctx.before is None or ctx.before_python is None:
+        return []
+    command = [ctx.before_python, "-P", "-m", "mlsd_diagrams", "render", str(ctx.design)]
+    command += ["-o", str(out), "-f", formats]
+    env = {**os.environ, "MLSD_CACHE_DIR": str(ctx.tmp / "before-cache")}
+    name = f"{UNCHANGED} {formats}, the code of {ctx.before.name}"
+    return [Contender(name, [command], env=env)]
+
+
+def earlier_notes(t: Timings, same: str, earlier: list[Contender]) -> list[str]:
+    """This code's render of an unchanged spec against the earlier version's, round by round."""
+    return [
+        f"spec unchanged, this code / the code of {c.name.rpartition(' ')[2]}: "
+        f"{t.ratio(same, c.name):.2f}× (median of per-round ratios)"
+        for c in earlier
+    ]
 
 
 def png_size(path: Path) -> str:
@@ -377,7 +404,8 @@ def section_d2(ctx: Context) -> None:
         Contender(SEEN_DIAGRAM + " svg", [mlsd], setup=forget_specs),
         Contender(UNCHANGED + " svg", [mlsd]),
     ]
-    t = measure(contenders, ctx.rounds)
+    earlier = earlier_unchanged(ctx, "svg", work / "before")
+    t = measure(contenders + earlier, ctx.rounds)
     ref, me, seen, same = (c.name for c in contenders)
     print_table(
         title,
@@ -386,10 +414,12 @@ def section_d2(ctx: Context) -> None:
             row(t, me, ref, "≤ 1.5× d2", t.ratio(me, ref) <= 1.5),
             row(t, seen, ref, "≤ 1.5× d2", t.ratio(seen, ref) <= 1.5),
             row(t, same, ref, "≤ 1.5× d2", t.ratio(same, ref) <= 1.5),
+            *(row(t, c.name, ref, "≤ 1.5× d2", t.ratio(c.name, ref) <= 1.5) for c in earlier),
         ],
         [
             "d2 draws the same nodes with their icons (embedded), stages as containers,",
             "labelled edges coloured by flow kind",
+            *earlier_notes(t, same, earlier),
             CACHE_NOTE,
         ],
     )
@@ -757,7 +787,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--before",
         type=Path,
         help="a checkout of an earlier version (the folder holding its mlsd_diagrams/): "
-        "section 3 times its full build beside this one's (goal: this one 2× faster)",
+        "section 3 times its full build beside this one's (goal: this one 2× faster); "
+        "sections 1 and 2 its render of the unchanged spec (a wheel of it, installed as this "
+        "one's)",
     )
     args = parser.parse_args(argv)
     if args.quick:
@@ -795,6 +827,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"mlsd run as: {' '.join(MLSD)} ({how})")
         before = args.before.resolve() if args.before else None
         ctx = Context(args.rounds, Path(tmp), design.resolve(), graph, before)
+        if before is not None and {"1", "2"} & set(args.only):
+            try:
+                ctx.before_python = install_wheel(Path(tmp) / "before", before)
+            except ContenderFailed as exc:
+                print(f"error: could not install a wheel of {before}: {exc}", file=sys.stderr)
+                return 1
         try:
             for key in args.only:
                 SECTIONS[key](ctx)
