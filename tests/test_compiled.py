@@ -94,8 +94,9 @@ def test_an_entry_that_does_not_read_back_whole_is_ignored(spec, tmp_path, entry
 
 def test_a_redraw_of_a_spec_drawn_before_loads_neither_pydantic_nor_the_model(spec, tmp_path):
     """Nor the YAML parser (the spec's bytes are hashed, never parsed), mingrammer's
-    `diagrams` (its icons' folder is found, not imported) or fontTools (the cached subsets
-    are keyed by its install, found, not imported)."""
+    `diagrams` (its icons' folder is found, not imported), fontTools (the cached subsets
+    are keyed by its install, found, not imported) or the fallback layouts (read only when
+    Graphviz stops on a layout)."""
     compiled.render_file(spec, tmp_path / "a", ("svg",))
     # once in a process of its own, so the font subsets are on disk (not only in this one's
     # memory, when an earlier test made them)
@@ -108,7 +109,7 @@ def test_a_redraw_of_a_spec_drawn_before_loads_neither_pydantic_nor_the_model(sp
         f"sys.argv = {argv!r}\n"
         "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
         "heavy = ('pydantic', 'mlsd_diagrams.model', 'mlsd_diagrams.arrange', 'diagrams', "
-        "'fontTools', 'yaml')\n"
+        "'fontTools', 'yaml', 'mlsd_diagrams.render.ladder')\n"
         "loaded = [m for m in heavy if m in sys.modules]\n"
         "print('loaded:', loaded)\n"
     )

@@ -36,7 +36,6 @@ from ..errors import (
     printable,
 )
 from ..lifetime import die_with_parent
-from .ladder import FALLBACKS, is_layout_bug
 
 log = logging.getLogger("mlsd_diagrams")
 
@@ -252,6 +251,8 @@ def run_dot(
         if outputs:  # a picture was drawn (a layout alone, as the search runs dozens, is not)
             _report_changes(done, source)
         return done.stdout
+    from .ladder import FALLBACKS, is_layout_bug  # only now: most runs never fail
+
     first = done
     ladder = _LADDER.get() and is_layout_bug(first)
     for fallback in FALLBACKS if ladder else ():
