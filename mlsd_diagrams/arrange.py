@@ -67,7 +67,6 @@ from .render.dot import (
     Options,
     link_ids,
     shapes_layout,
-    stub_homes,
     stub_of,
     to_dot,
 )
@@ -729,7 +728,7 @@ def _with_zones(graph: Graph, tries: list[Options], scores: list[float]) -> list
 
 def _tries(graph: Graph, options: Options, whole: bool) -> list[Options]:
     """The candidates, in order of preference (ties keep the first)."""
-    inside = (False, True) if stub_homes(graph) else (False,)
+    inside = (False, True) if graph.stubs else (False,)  # each stub has a stage to go in
     return [
         replace(
             options,
