@@ -60,8 +60,8 @@ class Options:
     in_a_row: frozenset[tuple[str, str]] = frozenset()
     row_points: bool = False  # every row of in_a_row kept through a point (`_keep_in_a_row`)
     online_first: bool = False  # the online stages listed (so placed) before the offline ones
-    # a view's stubs drawn inside the stage of the components they feed or are fed by (as a
-    # connector is), where those are all in one stage; else outside every stage
+    # a view's stubs drawn inside the stages of the components they feed or are fed by, once
+    # in each (`split_stubs`), as a connector is; else outside every stage
     stubs_inside: bool = False
     spacing: str = ""  # between ranks and nodes: a name in style.SPACINGS ("": the theme's)
     key_rows: int = style.KEY_ROWS  # the key's rows at most (more: a narrower, taller key)
