@@ -84,9 +84,9 @@ def to_dot(graph: Graph, options: Options = Options()) -> str:
         clusters = graph.clusters
         if options.online_first:
             clusters = tuple(sorted(clusters, key=lambda c: zone(c.stage) == "offline"))
-        for cluster in clusters:
-            _add_cluster(graph, cluster, options)
         homes = stub_homes(graph) if options.stubs_inside else {}
+        for cluster in clusters:
+            _add_cluster(graph, cluster, options, homes)
         for stub in graph.stubs:
             if stub.id not in homes:
                 _add_stub(diagram.dot, stub, options.theme)
@@ -296,7 +296,9 @@ def _named_cluster(title: str, name: str, attrs: dict[str, str]) -> diagrams.Clu
     return group
 
 
-def _add_cluster(graph: Graph, cluster: Cluster, options: Options) -> None:
+def _add_cluster(graph: Graph, cluster: Cluster, options: Options, homes: dict[str, str]) -> None:
+    """A stage's box with its components, its connectors and the stubs drawn in it (`homes`:
+    each stub's stage, `stub_homes`, when they go inside)."""
     theme = options.theme
     fill, pen = theme.stage_colors[cluster.stage]
     title = cluster.title
@@ -313,11 +315,9 @@ def _add_cluster(graph: Graph, cluster: Cluster, options: Options) -> None:
         for node_id in cluster.node_ids:
             _add_node(nodes[node_id], theme, hidden)
         _add_link_nodes(group, graph, cluster, options)
-        if options.stubs_inside:
-            homes = stub_homes(graph)
-            for stub in graph.stubs:
-                if homes.get(stub.id) == cluster.stage:
-                    _add_stub(group.dot, stub, theme)
+        for stub in graph.stubs:
+            if homes.get(stub.id) == cluster.stage:
+                _add_stub(group.dot, stub, theme)
 
 
 def _add_node(node: Node, theme: style.Theme, hidden: bool) -> None:
