@@ -576,3 +576,96 @@ def test_a_stub_drawn_inside_its_stage_is_laid_out_within_it():
     stub = next(n.box for n in drawn.nodes if n.id == "_stub_store")
     assert serving.x <= stub.x and stub.x + stub.width <= serving.x + serving.width
     assert serving.y <= stub.y and stub.y + stub.height <= serving.y + serving.height
+
+
+# --- the grid: online stages in one row, offline in another ---
+
+
+def six_stages(extra: int = 0) -> Graph:
+    """One component a stage (and `extra` more logs in data), flows along the answer:
+    app -> api -> metrics online; events -> features -> trainer offline, into serving."""
+    nodes = (
+        Node("app", "App", "client", "client", None),
+        Node("events", "Events", "event-stream", "data", None),
+        *(Node(f"log{i}", f"Log {i}", "data-warehouse", "data", None) for i in range(extra)),
+        Node("store", "Store", "feature-store-online", "features", None),
+        Node("trainer", "Trainer", "training-pipeline", "training", None),
+        Node("api", "API", "prediction-service", "serving", None),
+        Node("metrics", "Metrics", "monitoring", "monitoring", None),
+    )
+    order = ("client", "data", "features", "training", "serving", "monitoring")
+    clusters = tuple(
+        Cluster(s, s.title(), tuple(n.id for n in nodes if n.stage == s)) for s in order
+    )
+    edges = (
+        Edge("app", "api", "request", "request", 1),
+        Edge("api", "metrics", "logs", "stream", None),
+        Edge("events", "store", "counts", "stream", None),
+        Edge("store", "trainer", "rows", "batch", None),
+        Edge("store", "api", "features", "request", 2),
+        Edge("trainer", "api", "deploy", "batch", None),
+        Edge("app", "events", "clicks", "feedback", None),
+    )
+    return Graph("six", "Six", clusters, nodes, edges)
+
+
+def test_the_grid_chains_the_online_stages_and_the_offline_ones_each_in_stage_order():
+    assert arrange._grid(six_stages()) == {
+        ("client", "serving"),
+        ("serving", "monitoring"),
+        ("data", "features"),
+        ("features", "training"),
+    }
+    # a stage missing from the picture: its neighbours chain over it
+    two = two_per_stage()  # data and training only
+    assert arrange._grid(two) == {("data", "training")}
+
+
+def test_the_grid_is_tried_last_for_a_whole_picture_held_to_the_label_goal_only():
+    usual = arrange._tries(six_stages(), Options(), True)
+    grids = [each for each in usual if each.in_a_row]
+    assert grids and usual[-len(grids) :] == grids  # after the others: ties keep those
+    assert all(each.row_points and each.in_a_row == arrange._grid(six_stages()) for each in grids)
+    assert {each.spacing for each in grids} == set(arrange.WHOLE_SPACINGS)
+    assert not any(each.in_a_row for each in arrange._tries(six_stages(), Options(), False))
+    # 25 components (the label goal's bound) get the grid, 26 do not
+    held = arrange.GOALS.max_nodes - len(six_stages().nodes)
+    assert any(each.in_a_row for each in arrange._tries(six_stages(held), Options(), True))
+    assert not any(each.in_a_row for each in arrange._tries(six_stages(held + 1), Options(), True))
+
+
+def test_a_grid_is_laid_out_as_two_rows_each_stage_right_of_the_one_before():
+    grid = next(each for each in arrange._tries(six_stages(), Options(), True) if each.in_a_row)
+    [drawn] = lay_out_many([to_dot(six_stages(), grid)], 1)
+    assert drawn is not None
+    boxes = {c.name.removeprefix("cluster_"): c.box for c in drawn.clusters}
+    for earlier, later in arrange._grid(six_stages()):
+        assert boxes[earlier].x + boxes[earlier].width <= boxes[later].x, (earlier, later)
+    assert not arrange._out_of_order(drawn)
+
+
+def test_the_usual_candidates_are_repaired_as_without_the_grid_then_the_grids_best_shape(
+    monkeypatch,
+):
+    repaired: list[Options] = []
+
+    def relinked(graph, tries, layout, best, scores, whole, rows=False):
+        repaired.append(tries[best])
+        return [*tries, tries[best]], [*scores, 300.0]  # one more candidate: a repair
+
+    monkeypatch.setattr(arrange, "_relinked", relinked)
+    small = six_stages()
+    tries = arrange._tries(small, Options(), True)
+    split = next(i for i, each in enumerate(tries) if each.in_a_row)
+    # the grid's candidates score best: repaired among the others, they would go first
+    scores = [100.0 + i for i in range(split)] + [50.0 + i for i in range(len(tries) - split)]
+    layouts: list[Layout | None] = [None] * len(tries)
+    arrange._repaired(small, tries[:split], layouts[:split], scores[:split], True)
+    alone, repaired[:] = list(repaired), []
+
+    got, rescored = arrange._repaired_apart(small, tries, layouts, scores, True)
+    # then the grid's best two shapes (other connectors), on their own
+    assert repaired == [*alone, *tries[split : split + arrange.REPAIRED]]
+    assert tries[split].links != tries[split + 1].links
+    assert len(got) == len(rescored) == len(tries) + len(repaired)
+    assert rescored[: len(tries)] == scores  # the candidates keep their own scores
