@@ -669,3 +669,9 @@ def test_the_usual_candidates_are_repaired_as_without_the_grid_then_the_grids_be
     assert tries[split].links != tries[split + 1].links
     assert len(got) == len(rescored) == len(tries) + len(repaired)
     assert rescored[: len(tries)] == scores  # the candidates keep their own scores
+
+    # a grid that starts out worse than the others' best is not repaired
+    worse = scores[:split] + [500.0] * (len(tries) - split)
+    repaired[:] = []
+    arrange._repaired_apart(small, tries, layouts, worse, True)
+    assert repaired == alone

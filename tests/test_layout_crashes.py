@@ -103,9 +103,10 @@ SEARCHED_EVERY = 6
 def test_random_valid_designs_all_render(tmp_path: Path, monkeypatch):
     """300 random valid designs of 10 to 120 components (fixed seeds) all render to SVG.
 
-    The layout search (up to 36 layouts a picture) runs for 1 design in SEARCHED_EVERY, so
-    its candidates meet Graphviz's bugs too; the others are drawn as when no search can run
-    (the plain layout), or the test would take ten minutes instead of about one."""
+    The layout search (about 160 to 240 layouts for a random overview of up to 25
+    components) runs for 1 design in SEARCHED_EVERY, so its candidates meet Graphviz's bugs
+    too; the others are drawn as when no search can run (the plain layout). Even so the test
+    takes 14 to 20 minutes on 2 cores: the longest of the suite."""
     from mlsd_diagrams import arrange
 
     search = arrange._search
