@@ -410,8 +410,8 @@ def _repaired_apart(
     event-recommendation 56 against 81, personalized-news-feed 59 against 134): repaired
     always, it made the search of the random designs of tests/test_layout_crashes.py take
     half as long again (811 to 1,211 s), where a grid seldom starts out better."""
-    grid = _grid(graph)  # `_tries` puts its candidates last; no other starts with rows
-    split = next((i for i, each in enumerate(tries) if grid and each.in_a_row), len(tries))
+    # `_tries` puts the grid's candidates last, and no other starts with stages in a row
+    split = next((i for i, each in enumerate(tries) if each.in_a_row), len(tries))
     if split == len(tries):
         return _repaired(graph, tries, layouts, scores, whole)
     count, hidden = len(tries), [math.inf] * (len(tries) - split)
