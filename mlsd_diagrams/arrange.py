@@ -306,9 +306,34 @@ def _search(graph: Graph, options: Options, whole: bool) -> Options | None:
         return options
     if len(graph.nodes) > SEARCHED_NODES:  # far past any goal: lay out once, check says so
         return options
+    token = _LAID_OUT.set({})
+    try:
+        return _searched(graph, options, whole)
+    finally:
+        _LAID_OUT.reset(token)
+
+
+_LAID_OUT: ContextVar[dict[str, Layout | None] | None] = ContextVar("laid_out", default=None)
+
+
+def _laid_out(graph: Graph, tries: list[Options]) -> list[Layout | None]:
+    """The layout of each candidate, `cores()` at a time, each DOT source laid out once in a
+    search (`_search`): repairs of two shapes often come to the same options, and the best
+    candidate is laid out again to look for stacks (personalized-news-feed: 25 of its 249
+    layouts were repeats)."""
+    sources = [to_dot(graph, each) for each in tries]
+    known = _LAID_OUT.get()
+    if known is None:
+        return lay_out_many(sources, cores())
+    new = list(dict.fromkeys(source for source in sources if source not in known))
+    known.update(zip(new, lay_out_many(new, cores()), strict=True))
+    return [known[source] for source in sources]
+
+
+def _searched(graph: Graph, options: Options, whole: bool) -> Options | None:
     tries = _tries(graph, options, whole)
     try:
-        layouts = lay_out_many([to_dot(graph, each) for each in tries], cores())
+        layouts = _laid_out(graph, tries)
     except (GraphvizNotFoundError, GraphvizTooOldError, GraphvizTimeoutError):
         # no Graphviz to measure with (the text formats still get a DOT source), or a layout
         # past its time budget: the render itself reports it, once
@@ -343,7 +368,7 @@ def _tightened(
         return tries, layouts, figures, scores
     again = [replace(each, spacing=SMALL_VIEW_SPACING) for each in tries if each.spacing == ""]
     try:
-        relaid = lay_out_many([to_dot(graph, each) for each in again], cores())
+        relaid = _laid_out(graph, again)
     except (GraphvizNotFoundError, GraphvizTooOldError, GraphvizTimeoutError):
         return tries, layouts, figures, scores
     measured = [None if each is None else measure(each) for each in relaid]
@@ -495,7 +520,7 @@ def _relinked(
             for each in spacings
         ]
         try:
-            relaid = lay_out_many([to_dot(graph, each) for each in again], cores())
+            relaid = _laid_out(graph, again)
         except (GraphvizNotFoundError, GraphvizTooOldError, GraphvizTimeoutError):
             break
         rescored = [math.inf if each is None else penalty(measure(each), whole) for each in relaid]
@@ -524,7 +549,7 @@ def _unstacked(
         return tries, scores
     best = scores.index(min(scores))
     try:
-        layout = lay_out_many([to_dot(graph, tries[best])], 1)[0]
+        layout = _laid_out(graph, [tries[best]])[0]
     except (GraphvizNotFoundError, GraphvizTooOldError, GraphvizTimeoutError):
         return tries, scores
     if layout is None or not _stacked(layout, _out_of_order(layout)):
@@ -734,7 +759,7 @@ def _rekeyed(
     if not again:
         return tries, scores
     try:
-        relaid = lay_out_many([to_dot(graph, each) for each in again], cores())
+        relaid = _laid_out(graph, again)
     except (GraphvizNotFoundError, GraphvizTooOldError, GraphvizTimeoutError):
         return tries, scores
     rescored = [math.inf if each is None else penalty(measure(each)) for each in relaid]
@@ -751,7 +776,7 @@ def _with_zones(graph: Graph, tries: list[Options], scores: list[float]) -> list
     best = sorted(range(len(tries)), key=lambda i: (scores[i], i))[:ZONES_RECHECKED]
     zoned = [replace(tries[i], zones=True, caption=ZONES_CAPTION) for i in best]
     try:
-        layouts = lay_out_many([to_dot(graph, each) for each in zoned], cores())
+        layouts = _laid_out(graph, zoned)
     except (GraphvizNotFoundError, GraphvizTooOldError, GraphvizTimeoutError):
         return scores
     rescored = [math.inf] * len(scores)

@@ -675,3 +675,21 @@ def test_the_usual_candidates_are_repaired_as_without_the_grid_then_the_grids_be
     repaired[:] = []
     arrange._repaired_apart(small, tries, layouts, worse, True)
     assert repaired == alone
+
+
+def test_a_search_lays_each_dot_source_out_once(monkeypatch):
+    # the best candidate is laid out again to look for stacks, and two repairs may come to
+    # the same options: each source is laid out once, whatever asks for it again
+    from mlsd_diagrams.render import layout as layouts
+
+    real, sources = layouts.lay_out, []
+
+    def counted(source: str, *args, **kwargs):
+        sources.append(source)
+        return real(source, *args, **kwargs)
+
+    monkeypatch.setattr(layouts, "lay_out", counted)
+    chosen = arrange._search(six_stages(), Options(), whole=True)
+    assert chosen is not None and len(sources) > len(arrange._tries(six_stages(), Options(), True))
+    assert len(sources) == len(set(sources))
+    assert arrange._LAID_OUT.get() is None  # nothing kept once the search is over

@@ -1,5 +1,5 @@
 """Property tests: generated specs full of hostile text, through load → validate → graph → DOT
-and every text output, never running `dot`.
+and every text output, running `dot` only in the layout search (see SEARCHED_EVERY).
 
 What "escaped" means, per language, as checked here:
 
@@ -736,8 +736,30 @@ def test_pipeline_raises_only_our_errors(capsys: pytest.CaptureFixture[str]):
     assert counts["examples"] >= EXAMPLES and counts["SpecError"] > 0 and counts["valid"] > 0
 
 
-def test_valid_specs_give_safe_deterministic_outputs(capsys: pytest.CaptureFixture[str]):
+SEARCHED_EVERY = 5
+
+
+def test_valid_specs_give_safe_deterministic_outputs(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+):
+    """The layout search (about 80 layouts of a generated spec, 3.5 s) runs for one example
+    in SEARCHED_EVERY, so its repairs (connectors, labels placed after the layout, stages
+    kept in order or in a row) meet hostile text; the others draw a candidate of the search
+    picked by their number, without laying it out, so every kind of candidate meets it too.
+    Searched always, this test took 1,010 s of the suite's 3,212 s (2026-11-28)."""
+    from mlsd_diagrams import arrange
+
     counts: Counter[str] = Counter()
+    search = arrange._search
+
+    def some(graph: Graph, options: Options, whole: bool) -> Options | None:
+        if counts["examples"] % SEARCHED_EVERY == 0:
+            counts["searches"] += 1
+            return search(graph, options, whole)
+        tries = arrange._tries(graph, options, whole)
+        return tries[(counts["examples"] * 7 + len(graph.edges)) % len(tries)]
+
+    monkeypatch.setattr(arrange, "_search", some)
 
     @SETTINGS
     @given(valid_specs())
@@ -765,7 +787,7 @@ def test_valid_specs_give_safe_deterministic_outputs(capsys: pytest.CaptureFixtu
 
     check()
     report(capsys, "valid specs: DOT, Mermaid, Markdown, HTML, Python", counts)
-    assert counts["examples"] >= EXAMPLES
+    assert counts["examples"] >= EXAMPLES and counts["searches"] >= EXAMPLES // SEARCHED_EVERY
 
 
 # --- the checkers catch what they are meant to catch ---
