@@ -74,7 +74,7 @@ from .render.dot import (
     to_dot,
 )
 from .render.graphviz import cores, dot_version, find_dot
-from .render.layout import Layout, engine, lay_out_many
+from .render.layout import Layout, engine, read_many
 from .stages import OFFLINE, ONLINE
 
 GOALS = Thresholds()
@@ -313,34 +313,50 @@ def _search(graph: Graph, options: Options, whole: bool) -> Options | None:
         _LAID_OUT.reset(token)
 
 
-_LAID_OUT: ContextVar[dict[str, Layout | None] | None] = ContextVar("laid_out", default=None)
+Drawn = tuple[Layout, Figures]  # a candidate laid out, and its figures
+_LAID_OUT: ContextVar[dict[str, Drawn | None] | None] = ContextVar("laid_out", default=None)
 
 
-def _laid_out(graph: Graph, tries: list[Options]) -> list[Layout | None]:
-    """The layout of each candidate, `cores()` at a time, each DOT source laid out once in a
-    search (`_search`): repairs of two shapes often come to the same options, and the best
+def _laid_out(graph: Graph, tries: list[Options]) -> list[Drawn | None]:
+    """The layout of each candidate with its figures (None where `dot` fails on it),
+    `cores()` at a time, each measured while the next are laid out (measuring took a quarter
+    of a search, after all its layouts). Each DOT source is laid out once in a search
+    (`_search`): repairs of two shapes often come to the same options, and the best
     candidate is laid out again to look for stacks (personalized-news-feed: 25 of its 249
     layouts were repeats)."""
     sources = [to_dot(graph, each) for each in tries]
     known = _LAID_OUT.get()
     if known is None:
-        return lay_out_many(sources, cores())
+        return read_many(sources, cores(), _measured)
     new = list(dict.fromkeys(source for source in sources if source not in known))
-    known.update(zip(new, lay_out_many(new, cores()), strict=True))
+    known.update(zip(new, read_many(new, cores(), _measured), strict=True))
     return [known[source] for source in sources]
+
+
+def _measured(layout: Layout) -> Drawn:
+    return layout, measure(layout)
+
+
+def _layout(drawn: Drawn | None) -> Layout | None:
+    return None if drawn is None else drawn[0]
+
+
+def _score(drawn: Drawn | None, whole: bool = True) -> float:
+    """`penalty` of a candidate; one Graphviz 2.43 fails on (no layout) is never chosen."""
+    return math.inf if drawn is None else penalty(drawn[1], whole)
 
 
 def _searched(graph: Graph, options: Options, whole: bool) -> Options | None:
     tries = _tries(graph, options, whole)
     try:
-        layouts = _laid_out(graph, tries)
+        drawn = _laid_out(graph, tries)
     except (GraphvizNotFoundError, GraphvizTooOldError, GraphvizTimeoutError):
         # no Graphviz to measure with (the text formats still get a DOT source), or a layout
         # past its time budget: the render itself reports it, once
         return None
-    figures = [None if each is None else measure(each) for each in layouts]
-    # one that Graphviz 2.43 fails on (no layout) is never chosen
-    scores = [math.inf if each is None else penalty(each, whole) for each in figures]
+    layouts = [_layout(each) for each in drawn]
+    figures = [None if each is None else each[1] for each in drawn]
+    scores = [_score(each, whole) for each in drawn]
     if not whole:
         tries, layouts, figures, scores = _tightened(graph, tries, layouts, figures, scores)
     wide = [i for i, f in enumerate(figures) if f and f.aspect_ratio > GOALS.max_aspect_ratio]
@@ -368,11 +384,12 @@ def _tightened(
         return tries, layouts, figures, scores
     again = [replace(each, spacing=SMALL_VIEW_SPACING) for each in tries if each.spacing == ""]
     try:
-        relaid = _laid_out(graph, again)
+        drawn = _laid_out(graph, again)
     except (GraphvizNotFoundError, GraphvizTooOldError, GraphvizTimeoutError):
         return tries, layouts, figures, scores
-    measured = [None if each is None else measure(each) for each in relaid]
-    rescored = [math.inf if each is None else penalty(each, whole=False) for each in measured]
+    relaid = [_layout(each) for each in drawn]
+    measured = [None if each is None else each[1] for each in drawn]
+    rescored = [_score(each, whole=False) for each in drawn]
     return [*tries, *again], [*layouts, *relaid], [*figures, *measured], [*scores, *rescored]
 
 
@@ -523,13 +540,13 @@ def _relinked(
             relaid = _laid_out(graph, again)
         except (GraphvizNotFoundError, GraphvizTooOldError, GraphvizTimeoutError):
             break
-        rescored = [math.inf if each is None else penalty(measure(each), whole) for each in relaid]
+        rescored = [_score(each, whole) for each in relaid]
         mine = rescored.index(min(rescored))
         tries += again
         scores += rescored
         if rescored[mine] >= scores[best] and min(scores) < MISSED:  # see the docstring
             break
-        best, layout = len(tries) - len(again) + mine, relaid[mine]
+        best, layout = len(tries) - len(again) + mine, _layout(relaid[mine])
     return tries, scores
 
 
@@ -549,12 +566,12 @@ def _unstacked(
         return tries, scores
     best = scores.index(min(scores))
     try:
-        layout = _laid_out(graph, [tries[best]])[0]
+        drawn = _laid_out(graph, [tries[best]])[0]
     except (GraphvizNotFoundError, GraphvizTooOldError, GraphvizTimeoutError):
         return tries, scores
-    if layout is None or not _stacked(layout, _out_of_order(layout)):
+    if drawn is None or not _stacked(drawn[0], _out_of_order(drawn[0])):
         return tries, scores
-    return _rowed(graph, tries, layout, best, scores, whole)
+    return _rowed(graph, tries, drawn[0], best, scores, whole)
 
 
 def _rowed(
@@ -762,7 +779,7 @@ def _rekeyed(
         relaid = _laid_out(graph, again)
     except (GraphvizNotFoundError, GraphvizTooOldError, GraphvizTimeoutError):
         return tries, scores
-    rescored = [math.inf if each is None else penalty(measure(each)) for each in relaid]
+    rescored = [_score(each) for each in relaid]
     return [*tries, *again], [*scores, *rescored]
 
 
@@ -776,13 +793,13 @@ def _with_zones(graph: Graph, tries: list[Options], scores: list[float]) -> list
     best = sorted(range(len(tries)), key=lambda i: (scores[i], i))[:ZONES_RECHECKED]
     zoned = [replace(tries[i], zones=True, caption=ZONES_CAPTION) for i in best]
     try:
-        layouts = _laid_out(graph, zoned)
+        drawn = _laid_out(graph, zoned)
     except (GraphvizNotFoundError, GraphvizTooOldError, GraphvizTimeoutError):
         return scores
     rescored = [math.inf] * len(scores)
-    for i, layout in zip(best, layouts, strict=True):
-        if layout is not None:
-            rescored[i] = scores[i] + penalty(measure(layout), whole=True)
+    for i, each in zip(best, drawn, strict=True):
+        if each is not None:
+            rescored[i] = scores[i] + _score(each)
     return rescored if min(rescored) < math.inf else scores
 
 

@@ -149,11 +149,11 @@ def test_a_picture_drawn_without_its_search_is_not_kept(spec, tmp_path, monkeypa
     from mlsd_diagrams import arrange
     from mlsd_diagrams.errors import GraphvizTimeoutError
 
-    def too_slow(sources: list[str], workers: int = 1) -> list[object]:
+    def too_slow(sources: list[str], workers: int, read: object) -> list[object]:
         raise GraphvizTimeoutError("past the time budget")
 
     monkeypatch.setattr(arrange, "_CHOSEN", {})
-    monkeypatch.setattr(arrange, "lay_out_many", too_slow)
+    monkeypatch.setattr(arrange, "read_many", too_slow)
     render_in_full(spec, tmp_path / "a", ("svg",))
     assert _svg(tmp_path / "a") and _entries(tmp_path) == []
     monkeypatch.undo()

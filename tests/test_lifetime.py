@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
+import time
+from pathlib import Path
+
+import pytest
 
 from mlsd_diagrams.lifetime import die_with_parent
 
@@ -56,15 +61,55 @@ def test_ctrl_c_in_a_layout_search_starts_no_more_layouts(monkeypatch):
 
     started, lock = [], threading.Lock()
 
-    def lay_out(source: str) -> None:
+    def lay_out(source: str, read: object) -> None:
         with lock:
             started.append(source)
         if source == "0":
             raise KeyboardInterrupt
         time.sleep(0.05)
 
-    monkeypatch.setattr(layout, "_lay_out_or_none", lay_out)
+    monkeypatch.setattr(layout, "_read_or_none", lay_out)
     sources = [str(n) for n in range(40)]
     with pytest.raises(KeyboardInterrupt):
         layout.lay_out_many(sources, workers=2)
     assert len(started) < 10, f"{len(started)} of 40 layouts started after the interrupt"
+
+
+STARTS_DOT = """
+import sys, time
+from mlsd_diagrams.render import graphviz
+if sys.argv[1] == "preexec":  # confined by a preexec_fn (no setpriv and prlimit)
+    graphviz._confinement = lambda: None
+process = graphviz.Batch().start(["sleep", "300"])
+print(process.pid, graphviz._confinement() is not None, flush=True)
+time.sleep(300)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the death signal is Linux's")
+@pytest.mark.parametrize("confined", ["setpriv", "preexec"])
+def test_a_dot_run_ends_when_the_process_that_started_it_is_killed(confined: str):
+    """`dot` is started through setpriv and prlimit where they are (each execs the next: the
+    process started is the one that runs `dot`), else through a preexec_fn; either way it is
+    killed with the process that started it, which cannot clean up after a SIGKILL."""
+    parent = subprocess.Popen(
+        [sys.executable, "-c", STARTS_DOT, confined], stdout=subprocess.PIPE, text=True
+    )
+    assert parent.stdout is not None
+    pid, through_tools = parent.stdout.readline().split()
+    assert through_tools == str(confined == "setpriv")
+    command = Path(f"/proc/{pid}/cmdline")
+    for _ in range(100):  # the exec chain reaches `sleep` in the same process
+        if command.read_bytes().split(b"\0")[0] == b"sleep":
+            break
+        time.sleep(0.05)
+    assert command.read_bytes().split(b"\0")[:2] == [b"sleep", b"300"]
+    parent.kill()
+    parent.wait()
+    for _ in range(100):
+        if not command.exists() or b"State:\tZ" in Path(f"/proc/{pid}/status").read_bytes():
+            break
+        time.sleep(0.05)
+    else:
+        os.kill(int(pid), signal.SIGKILL)
+        raise AssertionError("the `dot` outlived the process that started it")

@@ -90,12 +90,21 @@ def dot_version(dot: str) -> tuple[int, ...]:
 def _version_entry(dot: str) -> Path | None:
     """Where the version of the `dot` at `dot` is kept: named by the file it runs (links
     followed), its size and its time, so a Graphviz installed anew is asked again."""
-    try:
-        real = os.path.realpath(dot)
-        stat = os.stat(real)
-    except OSError:
-        return None
-    return disk_cache.entry("dot-version", repr((real, stat.st_size, stat.st_mtime_ns)), "txt")
+    return _tools_entry("dot-version", [dot])
+
+
+def _tools_entry(kind: str, tools: list[str]) -> Path | None:
+    """A cache entry named by the files `tools` run (links followed), their sizes and times."""
+    named = []
+    for tool in tools:
+        try:
+            real = os.path.realpath(tool)
+            stat = os.stat(real)
+        except OSError:
+            return None
+        named.append((real, stat.st_size, stat.st_mtime_ns))
+    key = repr(named[0] if len(named) == 1 else tuple(named))
+    return disk_cache.entry(kind, key, "txt")
 
 
 def _ask_version(dot: str) -> tuple[int, ...]:
@@ -152,12 +161,13 @@ class Batch:
         with self._lock:
             if self._stopped or _PROCESS_STOPPED.is_set():
                 raise GraphvizFailedError("Graphviz `dot` was not started: the render stopped")
+            confine = _confinement()
             process = subprocess.Popen(
-                command,
+                command if confine is None else [*confine, *command],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
-                preexec_fn=_limit_resources,
+                preexec_fn=_limit_resources if confine is None else None,
             )
             self._live.add(process)
             _RUNNING.add(process)
@@ -383,14 +393,40 @@ def _signal_name(number: int) -> str:
 def _limit_resources() -> None:
     """In the child, before `dot` starts: a memory cap, no core file when it crashes, and
     an end when the process that started it dies (a killed build leaves no `dot` running)."""
-    _lower(resource.RLIMIT_AS, MEMORY_LIMIT_BYTES)
-    _lower(resource.RLIMIT_CORE, 0)
+    resource.setrlimit(resource.RLIMIT_AS, (_lowered(resource.RLIMIT_AS, MEMORY_LIMIT_BYTES),) * 2)
+    resource.setrlimit(resource.RLIMIT_CORE, (_lowered(resource.RLIMIT_CORE, 0),) * 2)
     die_with_parent(signal.SIGKILL)
 
 
-def _lower(which: int, limit: int) -> None:
-    """Set a limit, never above the hard limit already in force (that would fail)."""
+def _lowered(which: int, limit: int) -> int:
+    """A limit, never above the hard limit already in force (setting that would fail)."""
     _soft, hard = resource.getrlimit(which)
-    if hard != resource.RLIM_INFINITY:
-        limit = min(limit, hard)
-    resource.setrlimit(which, (limit, limit))
+    return limit if hard == resource.RLIM_INFINITY else min(limit, hard)
+
+
+@cache
+def _confinement() -> list[str] | None:
+    """The commands that start `dot` confined as `_limit_resources` does, where util-linux's
+    `setpriv` (the death signal) and `prlimit` (the caps) are: each sets its part and execs
+    the next, so `dot` is still the one process started. Else None: the child is confined
+    by `_limit_resources`, a `preexec_fn`, which makes Python fork its whole heap (no
+    vfork) while holding the GIL: 33 ms a `dot` run against 29 ms this way, 4.7 ms of the
+    parent's CPU against 0.5 ms (40 runs each, a search's heap). Whether they work is
+    asked once per install of them (an older `setpriv` lacks `--pdeathsig`)."""
+    tools = [shutil.which("setpriv"), shutil.which("prlimit")]
+    if None in tools or not hasattr(resource, "RLIMIT_AS"):
+        return None
+    setpriv, prlimit = (str(tool) for tool in tools)
+    command = [setpriv, "--pdeathsig", "KILL", "--", prlimit]
+    command += [f"--as={_lowered(resource.RLIMIT_AS, MEMORY_LIMIT_BYTES)}"]
+    command += [f"--core={_lowered(resource.RLIMIT_CORE, 0)}", "--"]
+    entry = _tools_entry("confinement", [setpriv, prlimit])
+    works = disk_cache.read(entry)
+    if works is None:
+        try:
+            done = subprocess.run([*command, "true"], capture_output=True, timeout=10, check=False)
+            works = b"yes" if done.returncode == 0 else b"no"
+        except (OSError, subprocess.SubprocessError):
+            works = b"no"
+        disk_cache.store(entry, works)
+    return command if works == b"yes" else None

@@ -16,13 +16,13 @@ and the Excalidraw export read the picture from here, so they see exactly what w
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar, copy_context
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from .. import catalog
 from ..errors import GraphvizFailedError
@@ -190,24 +190,43 @@ def lay_out_many(sources: list[str], workers: int = 1) -> list[Layout | None]:
     for a source the engine fails on: dot's first try only, with no fallback layout and no
     warning (graphviz.first_try_only). (One `dot` process cannot lay out several of our
     graphs: Graphviz 2.43 crashes on the second one that has images.)"""
+    return read_many(sources, workers, _itself)
+
+
+Read = TypeVar("Read")
+
+
+def read_many(
+    sources: list[str], workers: int, read: Callable[[Layout], Read]
+) -> list[Read | None]:
+    """`lay_out_many`, each layout handed to `read` in the worker that made it: what `read`
+    does in Python (the layout search measures each candidate) overlaps the next `dot`
+    runs instead of waiting for the last of them."""
     with first_try_only():
         if workers <= 1 or len(sources) <= 1:
-            return [_lay_out_or_none(source) for source in sources]
+            return [_read_or_none(source, read) for source in sources]
         pool = ThreadPoolExecutor(min(workers, len(sources)))
         try:
             # each in a copy of this context: its engine, time budget and first try only
             # hold there too
-            runs = [pool.submit(copy_context().run, _lay_out_or_none, source) for source in sources]
+            runs = [
+                pool.submit(copy_context().run, _read_or_none, source, read) for source in sources
+            ]
             return [run.result() for run in runs]
         finally:  # at once on Ctrl-C: the layouts not started never start (those under way end)
             pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _lay_out_or_none(source: str) -> Layout | None:
+def _itself(layout: Layout) -> Layout:
+    return layout
+
+
+def _read_or_none(source: str, read: Callable[[Layout], Read]) -> Read | None:
     try:
-        return lay_out(source)
+        laid_out = lay_out(source)
     except GraphvizFailedError:
         return None
+    return read(laid_out)
 
 
 def parse_layout(data: bytes) -> Layout:
