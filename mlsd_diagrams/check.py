@@ -338,7 +338,7 @@ def _pieces(points: Sequence[Point]) -> list[_Piece]:
     return [_piece(segment) for segment in curve_points(points, SAMPLES)]
 
 
-def _piece(points: list[Point]) -> _Piece:
+def _piece(points: Sequence[Point]) -> _Piece:
     xs, ys = [p[0] for p in points], [p[1] for p in points]
     segments = tuple(zip(points, points[1:], strict=False))
     boxes = tuple(

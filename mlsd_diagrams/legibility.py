@@ -150,7 +150,7 @@ def lines_through_labels(layout: Layout) -> list[tuple[PlacedEdge, PlacedEdge]]:
     text lines by TOUCH or more (a line grazing the words, or crossing the blank beside a
     short second line, leaves them legible). An edge's own line is where dot puts it."""
     drawn = [(e, polyline(e)) for e in layout.edges if e.points]
-    lines = [(e, line, _bounds(line)) for e, line in drawn]
+    lines = [(e, _Line.of(line), _bounds(line)) for e, line in drawn]
     found = []
     for edge in layout.edges:
         words = [_shrunk(text_box(t), TOUCH) for t in edge.texts]
@@ -158,10 +158,25 @@ def lines_through_labels(layout: Layout) -> list[tuple[PlacedEdge, PlacedEdge]]:
         for other, line, bounds in lines:
             if other is edge or not any(_box_gap(box, bounds) == 0 for box in words):
                 continue
-            pieces = zip(line, line[1:], strict=False)
-            if any(_segment_enters(box, a, b) for a, b in pieces for box in words):
+            if any(_line_enters(box, line) for box in words):
                 found.append((edge, other))
     return found
+
+
+def _line_enters(box: Box, line: _Line) -> bool:
+    """Whether any piece of `line` enters `box` (`_segment_enters`), looking only at the
+    pieces of the runs (`_Line.chunks`) whose bounds meet the box's: a piece outside them
+    cannot enter it."""
+    left, top = box.x, box.y
+    right, bottom = box.x + box.width, box.y + box.height
+    points = line.points
+    for start, x0, y0, x1, y1 in line.chunks:
+        if x0 > right or x1 < left or y0 > bottom or y1 < top:
+            continue
+        for k in range(start, min(start + CHUNK, len(points) - 1)):
+            if _segment_enters(box, points[k], points[k + 1]):
+                return True
+    return False
 
 
 def _shrunk(box: Box, by: float) -> Box:

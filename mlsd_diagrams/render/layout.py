@@ -21,6 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar, copy_context
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Protocol, TypeVar
 
@@ -95,19 +96,37 @@ class Layout:
     background: str
 
 
-def curve_points(controls: Sequence[Point], samples: int) -> list[list[Point]]:
+def curve_points(controls: Sequence[Point], samples: int) -> tuple[tuple[Point, ...], ...]:
     """Each cubic Bézier segment of a dot path (p0, c1, c2, p1, c1, c2, p2...) as
-    `samples` + 1 points along it, both ends included."""
+    `samples` + 1 points along it, both ends included. Remembered for the last few thousand
+    paths: measuring one layout asks for each edge's path four times (crossings, labels,
+    detours), and a layout search measures a hundred layouts or more."""
+    return _curve(tuple(controls), samples)
+
+
+@lru_cache(maxsize=4096)
+def _curve(controls: tuple[Point, ...], samples: int) -> tuple[tuple[Point, ...], ...]:
+    weights = _bernstein(samples)
     segments = []
     for start in range(0, len(controls) - 3, 3):
         (x0, y0), (x1, y1), (x2, y2), (x3, y3) = controls[start : start + 4]
-        points = []
-        for step in range(samples + 1):
-            t = step / samples
-            a, b, c, d = (1 - t) ** 3, 3 * t * (1 - t) ** 2, 3 * t**2 * (1 - t), t**3
-            points.append((a * x0 + b * x1 + c * x2 + d * x3, a * y0 + b * y1 + c * y2 + d * y3))
-        segments.append(points)
-    return segments
+        segments.append(
+            tuple(
+                (a * x0 + b * x1 + c * x2 + d * x3, a * y0 + b * y1 + c * y2 + d * y3)
+                for a, b, c, d in weights
+            )
+        )
+    return tuple(segments)
+
+
+@lru_cache(maxsize=8)
+def _bernstein(samples: int) -> tuple[tuple[float, float, float, float], ...]:
+    """The weights of a cubic Bézier's four points at t = 0, 1/samples ... 1."""
+    weights = []
+    for step in range(samples + 1):
+        t = step / samples
+        weights.append(((1 - t) ** 3, 3 * t * (1 - t) ** 2, 3 * t**2 * (1 - t), t**3))
+    return tuple(weights)
 
 
 class Engine(Protocol):
