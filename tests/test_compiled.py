@@ -20,7 +20,13 @@ from mlsd_diagrams.errors import GraphvizNotFoundError
 
 @pytest.fixture
 def spec(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The tiny spec, with a cache of its own, as a new process finds it: no layout choice
+    in memory either (a test that failed to run `dot` on the same picture leaves its
+    unsearched choice there, and a picture drawn so is never kept)."""
+    from mlsd_diagrams import arrange
+
     monkeypatch.setenv("MLSD_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(arrange, "_CHOSEN", {})
     path = tmp_path / "tiny.yaml"
     path.write_text(MINIMAL, encoding="utf-8")
     return path
@@ -156,7 +162,8 @@ def test_a_picture_drawn_without_its_search_is_not_kept(spec, tmp_path, monkeypa
     monkeypatch.setattr(arrange, "read_many", too_slow)
     render_in_full(spec, tmp_path / "a", ("svg",))
     assert _svg(tmp_path / "a") and _entries(tmp_path) == []
-    monkeypatch.undo()
+    monkeypatch.undo()  # a later process: the real layouts, nothing in memory
+    monkeypatch.setattr(arrange, "_CHOSEN", {})
     monkeypatch.setenv("MLSD_CACHE_DIR", str(tmp_path / "cache"))
     render_in_full(spec, tmp_path / "b", ("svg",))
     assert len(_entries(tmp_path)) == 1
