@@ -102,7 +102,10 @@ def test_a_redraw_of_a_spec_drawn_before_loads_neither_pydantic_nor_the_model(sp
     """Nor the YAML parser (the spec's bytes are hashed, never parsed), mingrammer's
     `diagrams` (its icons' folder is found, not imported), fontTools (the cached subsets
     are keyed by its install, found, not imported) or the fallback layouts (read only when
-    Graphviz stops on a layout)."""
+    Graphviz stops on a layout), nor ctypes where util-linux starts `dot` confined (ctypes
+    only sets the death signal in a preexec_fn)."""
+    from mlsd_diagrams.render import graphviz
+
     compiled.render_file(spec, tmp_path / "a", ("svg",))
     # once in a process of its own, so the font subsets are on disk (not only in this one's
     # memory, when an earlier test made them)
@@ -116,6 +119,7 @@ def test_a_redraw_of_a_spec_drawn_before_loads_neither_pydantic_nor_the_model(sp
         "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
         "heavy = ('pydantic', 'mlsd_diagrams.model', 'mlsd_diagrams.arrange', 'diagrams', "
         "'fontTools', 'yaml', 'mlsd_diagrams.render.ladder')\n"
+        f"heavy += ('ctypes',) * {graphviz._through_tools() is not None}\n"
         "loaded = [m for m in heavy if m in sys.modules]\n"
         "print('loaded:', loaded)\n"
     )

@@ -154,7 +154,17 @@ def test_a_crashing_dot_is_reported_and_leaves_nothing(spec: Path, tmp_path: Pat
     assert not list(tmp_path.glob("core*"))  # no core dump
 
 
-def test_dot_runs_with_a_memory_cap_and_no_core_dumps(spec: Path, tmp_path: Path, monkeypatch):
+@pytest.mark.parametrize("confined", ["setpriv", "preexec"])
+def test_dot_runs_with_a_memory_cap_and_no_core_dumps(
+    spec: Path, tmp_path: Path, monkeypatch, request, confined: str
+):
+    """Through util-linux's setpriv and prlimit where they are, else a preexec_fn."""
+    from mlsd_diagrams.render import graphviz
+
+    if confined == "preexec":
+        monkeypatch.setattr(graphviz, "_through_tools", lambda: None)
+    graphviz._confinement.cache_clear()
+    request.addfinalizer(graphviz._confinement.cache_clear)  # the next test asks again
     limits = tmp_path / "limits"
     fake_dot(
         tmp_path,
@@ -349,7 +359,7 @@ def interrupted():  # Ctrl-C handled while `dot` is being started: its interrupt
         portfolio._worker_terminated(2, None)
 
 if sys.argv[1] == "preexec":  # confined by a preexec_fn (no setpriv and prlimit)
-    graphviz._confinement = lambda: None
+    graphviz._through_tools = lambda: None
 graphviz._confinement()  # (its probe is no `dot`)
 started = subprocess.Popen.__init__
 

@@ -80,7 +80,7 @@ STARTS_DOT = """
 import sys, time
 from mlsd_diagrams.render import graphviz
 if sys.argv[1] == "preexec":  # confined by a preexec_fn (no setpriv and prlimit)
-    graphviz._confinement = lambda: None
+    graphviz._through_tools = lambda: None
 process = graphviz.Batch().start(["sleep", "300"])
 print(process.pid, graphviz._confinement() is not None, flush=True)
 time.sleep(300)

@@ -12,6 +12,7 @@ Graphviz 2.43 stops on some valid graphs (`lost cX cY edge`, `trouble in init_ra
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import re
@@ -19,6 +20,7 @@ import resource
 import shutil
 import signal
 import subprocess
+import sys
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -35,7 +37,6 @@ from ..errors import (
     UsageError,
     printable,
 )
-from ..lifetime import die_with_parent
 
 log = logging.getLogger("mlsd_diagrams")
 
@@ -392,10 +393,11 @@ def _signal_name(number: int) -> str:
 
 def _limit_resources() -> None:
     """In the child, before `dot` starts: a memory cap, no core file when it crashes, and
-    an end when the process that started it dies (a killed build leaves no `dot` running)."""
+    an end when the process that started it dies (a killed build leaves no `dot` running).
+    Nothing is imported here, between fork and exec: `_confinement` imported lifetime."""
     resource.setrlimit(resource.RLIMIT_AS, (_lowered(resource.RLIMIT_AS, MEMORY_LIMIT_BYTES),) * 2)
     resource.setrlimit(resource.RLIMIT_CORE, (_lowered(resource.RLIMIT_CORE, 0),) * 2)
-    die_with_parent(signal.SIGKILL)
+    sys.modules["mlsd_diagrams.lifetime"].die_with_parent(signal.SIGKILL)
 
 
 def _lowered(which: int, limit: int) -> int:
@@ -413,6 +415,13 @@ def _confinement() -> list[str] | None:
     vfork) while holding the GIL: 33 ms a `dot` run against 29 ms this way, 4.7 ms of the
     parent's CPU against 0.5 ms (40 runs each, a search's heap). Whether they work is
     asked once per install of them (an older `setpriv` lacks `--pdeathsig`)."""
+    confined = _through_tools()
+    if confined is None:  # lifetime (ctypes, a few ms) only where `_limit_resources` needs it
+        importlib.import_module("mlsd_diagrams.lifetime")
+    return confined
+
+
+def _through_tools() -> list[str] | None:
     tools = [shutil.which("setpriv"), shutil.which("prlimit")]
     if None in tools or not hasattr(resource, "RLIMIT_AS"):
         return None
