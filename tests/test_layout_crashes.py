@@ -106,7 +106,7 @@ def test_random_valid_designs_all_render(tmp_path: Path, monkeypatch):
     The layout search (about 160 to 240 layouts for a random overview of up to 25
     components) runs for 1 design in SEARCHED_EVERY, so its candidates meet Graphviz's bugs
     too; the others are drawn as when no search can run (the plain layout). Even so the test
-    takes 14 to 20 minutes on 2 cores, with test_properties the longest of the suite."""
+    takes about 13 minutes on 2 cores (779 s in CI, 2026-11-28), the longest of the suite."""
     from mlsd_diagrams import arrange
 
     search = arrange._search

@@ -12,7 +12,6 @@ Graphviz 2.43 stops on some valid graphs (`lost cX cY edge`, `trouble in init_ra
 
 from __future__ import annotations
 
-import importlib
 import logging
 import os
 import re
@@ -417,7 +416,7 @@ def _confinement() -> list[str] | None:
     asked once per install of them (an older `setpriv` lacks `--pdeathsig`)."""
     confined = _through_tools()
     if confined is None:  # lifetime (ctypes, a few ms) only where `_limit_resources` needs it
-        importlib.import_module("mlsd_diagrams.lifetime")
+        from .. import lifetime  # noqa: F401
     return confined
 
 
