@@ -136,32 +136,53 @@ def penalty(f: Figures, whole: bool = True, goals: Thresholds = GOALS) -> float:
 def arranged(graph: Graph, options: Options, whole: bool = True) -> Options:
     """`options` with the connectors and placement of the candidate that reads best;
     `whole` for a picture of the whole design (held to the overview's goals), else a view.
-    Remembered per DOT source: the overview, its views and its frames ask for it in turn."""
+    Remembered per DOT source: the overview, its views and its frames ask for it in turn.
+    A picture whose search could not run (no Graphviz; past the time budget) is drawn
+    plainly, and searched again only in another pass (`one_pass`)."""
     key = (engine().name, to_dot(graph, options), whole)
-    if key not in _CHOSEN:
-        stored = _stored(*key[1:])
-        chosen = _recall(graph, options, whole, disk_cache.read(stored))
-        if chosen is None and _SKETCHING.get():
-            _guessed()
-            shaped = disk_cache.read(_stored_shape(graph, whole))
-            return _recall(graph, options, whole, shaped) or options
-        searched = chosen is not None
-        if chosen is None:
-            chosen = _search(graph, options, whole)
-            searched = chosen is not None
-            if chosen is None:  # no Graphviz, or past the time budget: nothing learnt to keep
-                chosen = options
-            else:  # kept for this picture, and as the last choice for its shape
-                changes = _changes(options, chosen)
-                disk_cache.store(stored, changes)
-                disk_cache.store(_stored_shape(graph, whole), changes)
-        if len(_CHOSEN) >= CACHE_SIZE:
-            _CHOSEN.pop(next(iter(_CHOSEN)))
-        _CHOSEN[key] = chosen, searched
-    chosen, searched = _CHOSEN[key]
-    if not searched:
+    if key in _CHOSEN:
+        return _CHOSEN[key]
+    unsearched = _UNSEARCHED.get()
+    if unsearched is not None and key in unsearched:
         _guessed()
+        return unsearched[key]
+    stored = _stored(*key[1:])
+    chosen = _recall(graph, options, whole, disk_cache.read(stored))
+    if chosen is None and _SKETCHING.get():
+        _guessed()
+        shaped = disk_cache.read(_stored_shape(graph, whole))
+        return _recall(graph, options, whole, shaped) or options
+    if chosen is None:
+        chosen = _search(graph, options, whole)
+        if chosen is None:  # no Graphviz, or past the time budget: nothing learnt to keep
+            _guessed()
+            if unsearched is not None:
+                unsearched[key] = options
+            return options
+        # kept for this picture, and as the last choice for its shape
+        changes = _changes(options, chosen)
+        disk_cache.store(stored, changes)
+        disk_cache.store(_stored_shape(graph, whole), changes)
+    if len(_CHOSEN) >= CACHE_SIZE:
+        _CHOSEN.pop(next(iter(_CHOSEN)))
+    _CHOSEN[key] = chosen
     return chosen
+
+
+@contextmanager
+def one_pass() -> Iterator[None]:
+    """Within it (one render or check of a design), a picture whose search could not run
+    is drawn plainly each time it is asked for, without searching again: its overview, views
+    and frames ask in turn, and each search would wait out the time budget again. After it,
+    the picture is searched again: a long-running `mlsd serve` draws the searched layout
+    once Graphviz is installed or a search fits the budget (before, the plain choice was
+    kept for the life of the process). The drawing threads, run in a copy of this context,
+    share the pass."""
+    token = _UNSEARCHED.set({})
+    try:
+        yield
+    finally:
+        _UNSEARCHED.reset(token)
 
 
 @contextmanager
@@ -210,7 +231,11 @@ def _stored_shape(graph: Graph, whole: bool) -> Path | None:
 
 CACHE_SIZE = 64  # choices remembered in memory; every choice is also kept on disk (cache.py)
 SEARCHED_NODES = 2 * GOALS.max_nodes
-_CHOSEN: dict[tuple[str, str, bool], tuple[Options, bool]] = {}  # the choice; searched?
+_CHOSEN: dict[tuple[str, str, bool], Options] = {}  # the searched choices, as on disk
+# the pictures drawn plainly in this pass (`one_pass`), their searches cut short
+_UNSEARCHED: ContextVar[dict[tuple[str, str, bool], Options] | None] = ContextVar(
+    "unsearched", default=None
+)
 _SKETCHING: ContextVar[bool] = ContextVar("sketching", default=False)
 _GUESSES: ContextVar[list[bool] | None] = ContextVar("guesses", default=None)
 

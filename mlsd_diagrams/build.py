@@ -93,7 +93,9 @@ def render_design(
     `dot` run may take `dot_timeout` seconds (by default MLSD_DOT_TIMEOUT's, read here once,
     else 60)."""
     budget = timeout_seconds() if dot_timeout is None else dot_timeout
-    with time_budget(budget):  # the trial layouts of each picture (arrange.py) too
+    # the trial layouts of each picture (arrange.py) too; a search that cannot run is not
+    # tried again in this render, but is in the next
+    with time_budget(budget), arrange.one_pass():
         return _render(design, output_dir, formats, templates, theme, extras, threads)
 
 

@@ -752,6 +752,7 @@ def check_design(
 ) -> list[ViewCheck]:
     """Lay out the overview and every view of `design` as they render, and assess each
     (findings not located: `check_document` locates them)."""
+    from .arrange import one_pass
     from .graph import build_graph
     from .pictures import overview, view_pictures
     from .render.dot import to_dot
@@ -759,7 +760,9 @@ def check_design(
 
     graph = build_graph(design)
     checks = []
-    for picture in [overview(design, graph, theme), *view_pictures(design, graph, theme)]:
+    with one_pass():  # as a render: a search that cannot run is not tried again meanwhile
+        pictures = [overview(design, graph, theme), *view_pictures(design, graph, theme)]
+    for picture in pictures:
         view = picture.name.removeprefix("views/") if "/" in picture.name else "overview"
         layout = lay_out(to_dot(picture.graph, picture.options))
         checks.append(check_layout(design.id, view, layout, thresholds, strict, skipped))

@@ -117,6 +117,50 @@ def test_nothing_is_kept_when_no_search_could_run(graph, tmp_path, monkeypatch):
     assert _entries(tmp_path) == []
 
 
+def test_a_search_cut_short_is_not_tried_again_within_one_pass_but_is_after_it(graph, monkeypatch):
+    # a long-running `mlsd serve`: a render without Graphviz (or past the time budget) drew
+    # the picture plainly; the next render, Graphviz installed, searches it again
+    monkeypatch.setattr(arrange, "_CHOSEN", {})
+    searches: list[int] = []
+    monkeypatch.setattr(arrange, "_search", lambda g, o, w: searches.append(1) and None)
+    with arrange.noting_guesses() as guessed, arrange.one_pass():
+        # the overview, its views and frames ask in turn: one search, each drawn plainly
+        assert [arrange.arranged(graph, Options()) for _ in range(3)] == [Options()] * 3
+    assert searches == [1] and guessed == [True] * 3
+    monkeypatch.setattr(arrange, "_search", lambda g, o, w: searches.append(2) or FAKE)
+    with arrange.noting_guesses() as guessed, arrange.one_pass():
+        assert arrange.arranged(graph, Options()) == FAKE
+        assert arrange.arranged(graph, Options()) == FAKE
+    assert searches == [1, 2] and guessed == []
+
+
+def test_outside_a_pass_a_search_cut_short_is_not_remembered(graph, monkeypatch):
+    monkeypatch.setattr(arrange, "_CHOSEN", {})
+    searches: list[int] = []
+    monkeypatch.setattr(arrange, "_search", lambda g, o, w: searches.append(1) and None)
+    assert arrange.arranged(graph, Options()) == arrange.arranged(graph, Options()) == Options()
+    assert searches == [1, 1]
+
+
+def test_a_render_and_a_check_are_each_one_pass(monkeypatch, tmp_path):
+    from mlsd_diagrams import build, check
+
+    passes: list[str] = []
+    real = arrange.one_pass
+
+    def counted():
+        passes.append("pass")
+        return real()
+
+    monkeypatch.setattr(arrange, "one_pass", counted)
+    spec = tmp_path / "loop.yaml"
+    spec.write_text(LOOP, encoding="utf-8")
+    design = load_design(spec)
+    build.render_design(design, tmp_path / "out", ("dot",))
+    check.check_design(design)
+    assert passes == ["pass", "pass"]
+
+
 def test_other_code_or_another_graphviz_never_reads_the_entry(graph, monkeypatch):
     source = to_dot(graph, Options())
     kept = arrange._stored(source, True)
