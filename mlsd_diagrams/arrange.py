@@ -514,7 +514,8 @@ def _relinked(
     connector's label so placed that lands on a node put back onto its arrow
     (`_placed_on_nodes`), and stages out of order kept in order (`_out_of_order`), in every
     spacing (a few rounds: a connector moves its component, which may send another flow
-    around or another label onto a border). Once some candidate is clean (misses no goal),
+    around or another label onto a border); a round that moves stages too is also tried
+    with the stages moved alone. Once some candidate is clean (misses no goal),
     a round whose best is no better than the candidate it repaired is the last. While none
     is, the rounds go on: a round often makes the picture worse before the next makes it
     clean (visual-search: 129, 56, 56, then 6; stopping at the first round no better cost
@@ -547,18 +548,26 @@ def _relinked(
         same = apart == tries[best].kept_apart and row == tries[best].in_a_row
         if not around and not external and not late and not back and same:
             break
-        links, xlabels, kept = links | around, (xlabels | external) - back, kept | late
+        # a round that moves stages and labels both is tried with the stages alone too: the
+        # stages moved may move the labels off what they were on (video-recommendation: kept
+        # apart, monitoring took 'logs and latency' off its own line, where the connector
+        # drawn for it lost the picture), and a connector moves its component
+        ways = [(links | around, (xlabels | external) - back)]
+        if (late or not same) and (around or external or back):
+            ways.append((links, xlabels))
+        kept = kept | late
         spacings = WHOLE_SPACINGS if whole else _view_spacings(tries[best])
         again = [
             replace(
                 tries[best],
-                links=links,
-                xlabels=xlabels,
+                links=linked_now,
+                xlabels=placed_now,
                 kept_in_order=kept,
                 kept_apart=apart,
                 in_a_row=row,
                 spacing=each,
             )
+            for linked_now, placed_now in ways
             for each in spacings
         ]
         try:

@@ -127,7 +127,8 @@ def label_collisions(layout: Layout) -> Finding:
             if box and other and overlap(box, other):
                 found.append(f"{name} on label {_label_text(other_edge)!r}")
     found += [
-        f"label {_label_text(edge)!r} ({edge_name(edge)}) crossed by {edge_name(other)}"
+        f"label {_label_text(edge)!r} ({edge_name(edge)}) "
+        + ("struck through by its own line" if other is edge else f"crossed by {edge_name(other)}")
         for edge, other in lines_through_labels(layout)
     ]
     return Finding(len(found), found[0] if found else None)
@@ -145,20 +146,32 @@ def labels_on_nodes(layout: Layout) -> list[tuple[PlacedEdge, str]]:
     ]
 
 
+STRUCK = 0.3  # of a text line's height: its own line through the rest, the middle, strikes
+# the words through (a line along the top or bottom of the words, as dot may draw beside a
+# label, leaves them legible)
+
+
 def lines_through_labels(layout: Layout) -> list[tuple[PlacedEdge, PlacedEdge]]:
-    """Each edge label with another edge whose line runs through its words: into one of its
-    text lines by TOUCH or more (a line grazing the words, or crossing the blank beside a
-    short second line, leaves them legible). An edge's own line is where dot puts it."""
+    """Each edge label with an edge whose line runs through its words: another edge's line
+    into one of its text lines by TOUCH or more (a line grazing the words, or crossing the
+    blank beside a short second line, leaves them legible); its own line through the middle
+    of one of its text lines (`STRUCK`). dot prints a label beside its own line, at times
+    touching it; a label placed after the layout (an `xlabel`) may land on it
+    (personalized-news-feed's 'affinity history', struck through by its dashed line)."""
     drawn = [(e, polyline(e)) for e in layout.edges if e.points]
     lines = [(e, _Line.of(line), _bounds(line)) for e, line in drawn]
     found = []
     for edge in layout.edges:
-        words = [_shrunk(text_box(t), TOUCH) for t in edge.texts]
+        boxes = [text_box(t) for t in edge.texts]
+        words = [_shrunk(box, TOUCH) for box in boxes]
         words = [box for box in words if box.width > 0 and box.height > 0]
+        middles = [_shrunk(box, max(TOUCH, STRUCK * box.height)) for box in boxes]
+        middles = [box for box in middles if box.width > 0 and box.height > 0]
         for other, line, bounds in lines:
-            if other is edge or not any(_box_gap(box, bounds) == 0 for box in words):
+            inner = middles if other is edge else words
+            if not any(_box_gap(box, bounds) == 0 for box in inner):
                 continue
-            if any(_line_enters(box, line) for box in words):
+            if any(_line_enters(box, line) for box in inner):
                 found.append((edge, other))
     return found
 
