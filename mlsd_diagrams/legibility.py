@@ -146,9 +146,9 @@ def labels_on_nodes(layout: Layout) -> list[tuple[PlacedEdge, str]]:
     ]
 
 
-STRUCK = 0.3  # of a text line's height: its own line through the rest, the middle, strikes
-# the words through (a line along the top or bottom of the words, as dot may draw beside a
-# label, leaves them legible)
+STRUCK = 0.3  # of a text line's height, at its top and at its bottom: a label's own line
+# through what is between, the middle of its words, strikes them through; along the top or
+# bottom (as dot may draw a line beside its label) it leaves them legible
 
 
 def lines_through_labels(layout: Layout) -> list[tuple[PlacedEdge, PlacedEdge]]:
