@@ -11,6 +11,7 @@ The title, and under it the key (flow kinds and component kinds used), is the gr
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 import textwrap
@@ -605,8 +606,12 @@ def edge_label_lines(edge: Edge) -> list[str]:
     return lines
 
 
-def _lines(text: str, width: int) -> list[str]:
-    return textwrap.wrap(" ".join(text.split()), width=width, break_on_hyphens=False) or [""]
+@functools.lru_cache(maxsize=4096)
+def _lines(text: str, width: int) -> tuple[str, ...]:
+    """`text` wrapped at `width`: remembered, as each candidate of a layout search wraps
+    the same labels again (a fifth of `to_dot`, 2026-11-28)."""
+    wrapped = textwrap.wrap(" ".join(text.split()), width=width, break_on_hyphens=False)
+    return tuple(wrapped) or ("",)
 
 
 def _wrapped(text: str, width: int) -> str:
